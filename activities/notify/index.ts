@@ -1,0 +1,275 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { emitEvent } from '../../db/platform/events.js';
+import * as deliveries from '../../db/notify/deliveries.js';
+import * as health from '../../db/notify/provider-health.js';
+import { getNotification } from '../../db/notify/notifications.js';
+import { getPreferences } from '../../db/notify/preferences.js';
+import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provider-status.js';
+import type { Db } from '../../db/pool.js';
+import { getCustomer } from '../../db/triage/customers.js';
+import {
+  CIRCUIT_OPEN,
+  retryDelayMs,
+  type Channel,
+  type SendChannel,
+} from '../../workflows/notify/channels.js';
+import { CRITICAL_KINDS, type QuietHours } from '../../workflows/notify/quiet-hours.js';
+import { outboxProvider } from './providers/outbox.js';
+import { ProviderError, type Provider } from './providers/types.js';
+import { DEFAULT_TEMPLATES, render, type Template } from '../../lib/templates.js';
+
+export type NotifyDeps = { db: Db; providers?: Partial<Record<SendChannel, Provider>> };
+
+export type DeliveryPlan = {
+  critical: boolean;
+  quietHours: QuietHours | null;
+  sends: { channel: SendChannel; deliveryId: string }[];
+};
+
+const FINAL = new Set(['sent', 'delivered', 'failed', 'bounced', 'suppressed']);
+
+/** The notification engine's side effects; each is idempotent by the delivery's unique (notification, channel). */
+export function createNotifyActivities(deps: NotifyDeps) {
+  const { db } = deps;
+  const outbox = outboxProvider(db);
+  const providerFor = (channel: SendChannel) => deps.providers?.[channel] ?? outbox;
+
+  async function template(orgId: string, kind: string, channel: Channel): Promise<Template> {
+    const custom = await db.maybeOne(sql.type(z.object({ subject: z.string().nullable(), body: z.string() }))`
+      SELECT subject, body FROM notification_templates
+      WHERE org_id = ${orgId} AND kind = ${kind} AND channel = ${channel} AND active`);
+    return custom ?? DEFAULT_TEMPLATES[channel];
+  }
+
+  return {
+    /**
+     * Decides each channel: in-app is always stored (and pushed to SSE); email and SMS go when
+     * the customer allows them, has a valid address and is under the hourly and daily limits
+     * (critical kinds skip the limits). Refused channels are recorded as suppressed, with why.
+     */
+    async planDelivery(input: { orgId: string; notificationId: string }): Promise<DeliveryPlan> {
+      const n = await getNotification(db, input.orgId, input.notificationId);
+      if (!n)
+        throw ApplicationFailure.nonRetryable(`notification ${input.notificationId} not found`, 'NotFound');
+      const [customer, prefs] = await Promise.all([
+        getCustomer(db, input.orgId, n.customer_id),
+        getPreferences(db, input.orgId, n.customer_id),
+      ]);
+      if (!customer || !prefs)
+        throw ApplicationFailure.nonRetryable(`customer ${n.customer_id} not found`, 'NotFound');
+      const critical = n.critical || CRITICAL_KINDS.includes(n.kind);
+      const wanted = new Set(n.channels ?? prefs.channels_by_kind[n.kind] ?? ['in_app', 'email', 'sms']);
+      wanted.add('in_app');
+
+      await db.transaction(async (t) => {
+        await deliveries.ensureDelivery(t, input.orgId, {
+          notification_id: n.id,
+          customer_id: n.customer_id,
+          channel: 'in_app',
+          destination: null,
+          status: 'delivered',
+        });
+        await emitEvent(t, {
+          orgId: input.orgId,
+          streams: ['notifications'],
+          type: 'notification',
+          payload: {
+            id: n.id,
+            customer_id: n.customer_id,
+            kind: n.kind,
+            title: n.title,
+            message: n.message,
+            critical,
+          },
+          dedupKey: `notification:${n.id}`,
+        });
+      });
+
+      const sends: DeliveryPlan['sends'] = [];
+      const channels: { channel: SendChannel; destination: string | null; refused: string | null }[] = [
+        {
+          channel: 'email',
+          destination: customer.email,
+          refused: !customer.email
+            ? 'no email address'
+            : !prefs.email_enabled
+              ? 'email turned off by the customer'
+              : prefs.email_invalid_at
+                ? 'email address bounced; awaiting re-verification'
+                : null,
+        },
+        {
+          channel: 'sms',
+          destination: customer.phone,
+          refused: !customer.phone
+            ? 'no phone number'
+            : !prefs.sms_enabled
+              ? 'SMS turned off by the customer'
+              : null,
+        },
+      ];
+      for (const c of channels.filter((c) => wanted.has(c.channel))) {
+        let refused = c.refused;
+        if (!refused && !critical) {
+          const [hour, day] = await Promise.all([
+            deliveries.recentSends(db, input.orgId, n.customer_id, c.channel, 3600),
+            deliveries.recentSends(db, input.orgId, n.customer_id, c.channel, 86_400),
+          ]);
+          if (hour >= prefs.max_per_hour) refused = `rate limited: ${prefs.max_per_hour} per hour`;
+          else if (day >= prefs.max_per_day) refused = `rate limited: ${prefs.max_per_day} per day`;
+        }
+        const d = await deliveries.ensureDelivery(db, input.orgId, {
+          notification_id: n.id,
+          customer_id: n.customer_id,
+          channel: c.channel,
+          destination: c.destination,
+          status: refused ? 'suppressed' : 'pending',
+          reason: refused,
+        });
+        if (!FINAL.has(d.status)) sends.push({ channel: c.channel, deliveryId: d.id });
+      }
+      const quietHours =
+        prefs.quiet_hours_enabled && !critical
+          ? { start: prefs.quiet_hours_start, end: prefs.quiet_hours_end, timezone: prefs.timezone }
+          : null;
+      return { critical, quietHours, sends };
+    },
+
+    async holdDeliveries(input: { orgId: string; deliveryIds: string[]; until: string }) {
+      for (const id of input.deliveryIds) {
+        await deliveries.updateDelivery(db, input.orgId, id, {
+          held_until: input.until,
+          reason: 'quiet hours',
+        });
+      }
+    },
+
+    /**
+     * One attempt to send one delivery. Provider answers are classified: 4xx (but 408/429) fail
+     * at once with their code; 429 waits for Retry-After; others retry with the channel's backoff.
+     */
+    async sendMessage(input: {
+      orgId: string;
+      deliveryId: string;
+    }): Promise<{ providerMessageId: string | null; provider: string | null }> {
+      const d = await deliveries.getDelivery(db, input.orgId, input.deliveryId);
+      if (!d) throw ApplicationFailure.nonRetryable(`delivery ${input.deliveryId} not found`, 'NotFound');
+      if (FINAL.has(d.status)) return { providerMessageId: d.provider_message_id, provider: d.provider }; // a retry after success
+      if (d.channel === 'in_app') return { providerMessageId: null, provider: null };
+      const channel = d.channel;
+      const n = await getNotification(db, input.orgId, d.notification_id);
+      const customer = await getCustomer(db, input.orgId, d.customer_id);
+      if (!n || !customer || !d.destination) {
+        throw ApplicationFailure.nonRetryable('notification, customer or destination is gone', 'NotFound');
+      }
+      const org = await db.one(
+        sql.type(z.object({ name: z.string() }))`SELECT name FROM organizations WHERE id = ${input.orgId}`,
+      );
+      const message = render(channel, await template(input.orgId, n.kind, channel), {
+        title: n.title,
+        message: n.message,
+        metadata: n.metadata,
+        customer: { first_name: customer.first_name, last_name: customer.last_name },
+        org,
+      });
+      const attempt = Context.current().info.attempt;
+      const provider = providerFor(channel);
+      const guarded = provider.name !== 'outbox';
+      if (guarded) {
+        const circuit = await health.checkCircuit(db, provider.name);
+        if (circuit.open) {
+          // Not a failure of this message: the workflow waits for the circuit and tries again, so nothing is dropped.
+          throw ApplicationFailure.nonRetryable(`${provider.name} circuit is open`, CIRCUIT_OPEN, {
+            retryAt: circuit.openUntil,
+          });
+        }
+      }
+      const outgoing = {
+        orgId: input.orgId,
+        deliveryId: d.id,
+        channel,
+        to: d.destination,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      };
+      try {
+        // A previous attempt died mid-request: ask the provider before sending again.
+        const previous = await deliveries.lastAttempt(db, input.orgId, d.id);
+        const already =
+          previous?.outcome === 'in_flight' && provider.find
+            ? await provider.find(outgoing, new Date(Date.parse(previous.created_at) - 60_000))
+            : null;
+        if (!already) {
+          await deliveries.recordAttempt(db, input.orgId, {
+            delivery_id: d.id,
+            attempt,
+            outcome: 'in_flight',
+          });
+        }
+        const sent = already ?? (await provider.send(outgoing));
+        if (guarded) await health.recordSuccess(db, provider.name);
+        await db.transaction(async (t) => {
+          await deliveries.recordAttempt(t, input.orgId, { delivery_id: d.id, attempt, outcome: 'sent' });
+          await deliveries.updateDelivery(t, input.orgId, d.id, {
+            status: 'sent',
+            provider: provider.name,
+            provider_message_id: sent.providerMessageId,
+            attempts: attempt,
+            error_code: null,
+            error_text: null,
+            stamp: 'sent_at',
+          });
+        });
+        return { ...sent, provider: provider.name };
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        // Only the provider's own trouble (5xx, unreachable) counts against its circuit.
+        if (guarded && err.retryable && err.status !== 429)
+          await health.recordFailure(db, provider.name, err.message);
+        await db.transaction(async (t) => {
+          await deliveries.recordAttempt(t, input.orgId, {
+            delivery_id: d.id,
+            attempt,
+            outcome: err.retryable ? 'retry' : 'failed',
+            http_status: err.status,
+            error_code: err.code,
+            error_text: err.message,
+          });
+          await deliveries.updateDelivery(t, input.orgId, d.id, {
+            status: err.retryable ? 'retrying' : 'failed',
+            provider: provider.name,
+            attempts: attempt,
+            error_code: err.code,
+            error_text: err.message,
+            ...(!err.retryable && { stamp: 'failed_at' as const }),
+          });
+        });
+        if (!err.retryable) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        throw ApplicationFailure.create({
+          message: err.message,
+          type: err.code,
+          nextRetryDelay: err.retryAfterMs ?? retryDelayMs(channel, attempt, Math.random()),
+        });
+      }
+    },
+
+    async recordProviderStatus(input: { orgId: string } & ProviderStatus) {
+      const { orgId, ...status } = input;
+      return applyProviderStatus(db, orgId, status);
+    },
+
+    /** After the last attempt: the delivery failed (unless something final was recorded meanwhile). */
+    async failDelivery(input: { orgId: string; deliveryId: string; error: string }) {
+      const d = await deliveries.getDelivery(db, input.orgId, input.deliveryId);
+      if (!d || FINAL.has(d.status)) return;
+      await deliveries.updateDelivery(db, input.orgId, d.id, {
+        status: 'failed',
+        error_text: input.error,
+        stamp: 'failed_at',
+      });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { NotFoundError, sql } from 'slonik';
+import { z } from 'zod';
+import * as checks from '../../db/platform/pipeline-checks.js';
+import type { Db } from '../../db/pool.js';
+
+export type PlatformDeps = { db: Db };
+
+export function createPlatformActivities({ db }: PlatformDeps) {
+  return {
+    /** Creates the missing monthly partitions of `transactions` (idempotent: existing ones are kept). */
+    async ensureTransactionPartitions({ monthsAhead }: { monthsAhead: number }): Promise<number> {
+      return db.oneFirst(
+        sql.type(
+          z.object({ created: z.number() }),
+        )`SELECT ensure_transaction_partitions(1, ${monthsAhead}) AS created`,
+      );
+    },
+
+    /** Idempotent: a retry after a crash finds the row completed and returns it unchanged. */
+    async completePipelineCheck(
+      orgId: string,
+      checkId: string,
+    ): Promise<{ databaseTime: string; postgresVersion: string }> {
+      try {
+        const row = await checks.completePipelineCheck(db, orgId, checkId);
+        return { databaseTime: row.database_time ?? '', postgresVersion: row.postgres_version ?? '' };
+      } catch (err) {
+        if (err instanceof NotFoundError) {
+          throw ApplicationFailure.nonRetryable(`pipeline check ${checkId} not found`, 'NotFound');
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { getCustomer } from '../../../db/triage/customers.js';
+import { getTransaction } from '../../../db/triage/transactions.js';
+import { assessFraud } from '../../../workflows/triage/fraud-score.js';
+import { DEFAULT_THRESHOLDS, screenTransaction } from '../../../workflows/triage/screening.js';
+import type { AgentImpl } from '../deps.js';
+import { screeningFeatures } from '../features.js';
+
+/** Risk score 0–10, fraud probability, reasons and a recommendation, from the customer's real history. */
+export const fraudDetector: AgentImpl = async (ctx, { db, thresholds = DEFAULT_THRESHOLDS }) => {
+  const customer = await getCustomer(db, ctx.orgId, ctx.customerId);
+  if (!customer) throw new Error(`customer ${ctx.customerId} not found`);
+  const tx = ctx.transactionId ? await getTransaction(db, ctx.orgId, ctx.transactionId) : null;
+  const screening = tx ? screenTransaction(await screeningFeatures(db, tx, thresholds), thresholds) : null;
+  const record = await db.one(sql.type(z.object({ confirmed: z.number(), alerts: z.number() }))`
+    SELECT
+      (SELECT count(*)::int FROM cases WHERE org_id = ${ctx.orgId} AND customer_id = ${ctx.customerId}
+        AND outcome = 'confirmed_fraud') AS confirmed,
+      (SELECT count(*)::int FROM alerts WHERE org_id = ${ctx.orgId} AND customer_id = ${ctx.customerId}
+        AND created_at > now() - interval '90 days') AS alerts`);
+  const assessment = assessFraud({
+    screeningScore: screening?.riskScore ?? 0,
+    signals: screening?.signals ?? [],
+    riskProfile: customer.risk_profile,
+    priorConfirmedFraud: record.confirmed,
+    alertsLast90Days: record.alerts,
+    kycStatus: customer.kyc_status,
+  });
+  return { ...assessment, signals: screening?.signals ?? [] };
+};

@@ -1,0 +1,13 @@
+import type { AgentImpl } from '../deps.js';
+import { caseSummarizer } from './case-summarizer.js';
+import { cardManager } from './card-manager.js';
+import { fraudDetector } from './fraud-detector.js';
+import { kycCheck } from './kyc-check.js';
+
+/** Implementations by agent id (definitions: workflows/triage/agents.ts). */
+export const AGENT_IMPLS: Record<string, AgentImpl> = {
+  'fraud-detector': fraudDetector,
+  'kyc-check': kycCheck,
+  'card-manager': cardManager,
+  'case-summarizer': caseSummarizer,
+};

@@ -1,0 +1,226 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { ServiceError, type Client } from '@temporalio/client';
+import { ConnectionError } from 'slonik';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import type { Db } from '../db/pool.js';
+import type { Config } from '../lib/config.js';
+import { InvalidCursorError } from '../lib/pagination.js';
+import { SessionService } from './auth/sessions.js';
+import { TokenService } from './auth/tokens.js';
+import { ApiError } from './errors.js';
+import { createAuthenticator } from './middleware/auth.js';
+import { requestLog } from './middleware/request-log.js';
+import { newRouter } from './router.js';
+import type { EventHub } from './event-hub.js';
+import { actionRoutes } from './routes/actions.js';
+import { alertRoutes } from './routes/alerts.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
+import { contactRoutes, inboundSmsRoute } from './routes/contact.js';
+import { customerRoutes } from './routes/customers.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { streamRoutes } from './routes/stream.js';
+import { transactionRoutes } from './routes/transactions.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { authRoutes } from './routes/auth.js';
+import { diagnosticsRoutes } from './routes/diagnostics.js';
+import { healthRoutes } from './routes/health.js';
+import { userRoutes } from './routes/users.js';
+
+export type AppDeps = {
+  config: Pick<
+    Config,
+    | 'JWT_ISSUER'
+    | 'ACCESS_TOKEN_TTL_SECONDS'
+    | 'REFRESH_TOKEN_TTL_SECONDS'
+    | 'CORS_ORIGINS'
+    | 'BODY_LIMIT_BYTES'
+    | 'TASK_QUEUE_PREFIX'
+  > & {
+    NODE_ENV?: Config['NODE_ENV'];
+    SENDGRID_WEBHOOK_PUBLIC_KEY?: string | undefined;
+    TWILIO_AUTH_TOKEN?: string | undefined;
+    PUBLIC_URL?: string | undefined;
+    LINK_SIGNING_KEY?: string | undefined;
+    JWT_SECRET: string;
+    CARD_HASH_KEY: string;
+  };
+  db: Db;
+  temporal: Client;
+  log: Logger;
+  /** Serves the SSE streams; without it they answer 503. */
+  hub?: EventHub;
+};
+
+export const API_BASE = '/api/v1';
+
+/** Which dependency an error says is unreachable, if any: those answer 503, not 500. */
+function dependencyDown(err: unknown): string | undefined {
+  if (err instanceof ConnectionError) return 'The database';
+  const cause = err instanceof ServiceError ? err.cause : undefined;
+  if (cause && typeof cause === 'object' && 'code' in cause && (cause.code === 14 || cause.code === 4)) {
+    return 'Temporal'; // gRPC UNAVAILABLE or DEADLINE_EXCEEDED
+  }
+  return undefined;
+}
+
+/** The Hono app: middleware, every context's routes, the OpenAPI document and the docs page. */
+export function createApp(deps: AppDeps) {
+  const { config, db, log } = deps;
+  const tokens = new TokenService(config.JWT_SECRET, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
+  const sessions = new SessionService(db, tokens, config.REFRESH_TOKEN_TTL_SECONDS);
+  const authenticate = createAuthenticator({ db, tokens });
+
+  const app = newRouter();
+  app.use('*', requestId({ headerName: 'X-Request-ID' }));
+  app.use('*', requestLog(log));
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    cors({
+      origin: config.CORS_ORIGINS,
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'X-API-Key',
+        'X-Request-ID',
+        'Idempotency-Key',
+        'Last-Event-ID',
+      ],
+      exposeHeaders: ['X-Request-ID', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use('*', async (c, next) => {
+    c.set('authenticate', authenticate);
+    await next();
+  });
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    [`${API_BASE}/*`, '/webhooks/*'],
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `The body exceeds ${config.BODY_LIMIT_BYTES} bytes`);
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes({ db, temporal: deps.temporal }));
+  app.route(API_BASE, authRoutes({ db, sessions }));
+  app.route(API_BASE, userRoutes({ db }));
+  app.route(API_BASE, apiKeyRoutes({ db }));
+  const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX };
+  app.route(API_BASE, diagnosticsRoutes(workflows));
+  app.route(API_BASE, customerRoutes({ db, cardHashKey: config.CARD_HASH_KEY }));
+  app.route(API_BASE, transactionRoutes(workflows));
+  app.route(API_BASE, alertRoutes(workflows));
+  app.route(API_BASE, actionRoutes(workflows));
+  app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
+  app.route(API_BASE, streamRoutes({ db, hub: deps.hub }));
+  app.route(API_BASE, auditRoutes({ db }));
+  app.route(API_BASE, contactRoutes({ ...workflows, linkKey: config.LINK_SIGNING_KEY ?? config.JWT_SECRET }));
+  app.route(
+    '/',
+    inboundSmsRoute({
+      db,
+      temporal: deps.temporal,
+      twilioAuthToken: config.TWILIO_AUTH_TOKEN,
+      publicUrl: config.PUBLIC_URL,
+    }),
+  );
+  app.route(
+    '/',
+    webhookRoutes({
+      db,
+      temporal: deps.temporal,
+      sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      twilioAuthToken: config.TWILIO_AUTH_TOKEN,
+      publicUrl: config.PUBLIC_URL,
+    }),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+  });
+  app.doc31(`${API_BASE}/openapi.json`, {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sentinel API',
+      version: '1',
+      description:
+        'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: `${API_BASE}/openapi.json` }));
+
+  app.notFound((c) => {
+    throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    let apiError: ApiError;
+    if (err instanceof ApiError) {
+      apiError = err;
+    } else if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own 4xx: chiefly a body that is not valid JSON.
+      const malformed = /json/i.test(err.message);
+      apiError = new ApiError(
+        err.status === 400 ? 400 : (err.status as ApiError['status']),
+        malformed ? 'malformed_json' : 'bad_request',
+        malformed ? 'The request body is not valid JSON' : err.message || 'Bad request',
+      );
+    } else if (err instanceof InvalidCursorError) {
+      apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
+        issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
+      });
+    } else if (dependencyDown(err)) {
+      (c.get('log') ?? log).warn({ err }, 'dependency unavailable');
+      apiError = new ApiError(
+        503,
+        'service_unavailable',
+        `${dependencyDown(err)} is unavailable; retry shortly`,
+        undefined,
+        {
+          'Retry-After': '5',
+        },
+      );
+    } else {
+      (c.get('log') ?? log).error({ err }, 'unhandled error');
+      apiError = new ApiError(
+        500,
+        'internal_error',
+        'Something went wrong on our side; quote the request id',
+      );
+    }
+    for (const [k, v] of Object.entries(apiError.headers ?? {})) c.header(k, v);
+    return c.json(
+      {
+        error: {
+          code: apiError.code,
+          message: apiError.message,
+          ...(apiError.details !== undefined && { details: apiError.details }),
+          requestId,
+        },
+      },
+      apiError.status,
+    );
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

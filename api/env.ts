@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import type { Role } from '../lib/roles.js';
+
+export type Principal = {
+  orgId: string;
+  role: Role;
+  actorType: 'user' | 'api_key';
+  actorId: string;
+};
+
+/** Hono's per-request variables. */
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    principal: Principal;
+    authenticate: (c: Context<AppEnv>) => Promise<Principal>;
+  };
+};

@@ -1,0 +1,367 @@
+import { z } from '@hono/zod-openapi';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import * as actions from '../../db/triage/alert-actions.js';
+import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
+import * as alerts from '../../db/triage/alerts.js';
+import { caseRow, getCase, getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
+import type { Db } from '../../db/pool.js';
+import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { AlertId, CustomerId, Domain, OrgId, Priority } from '../../temporal/search-attributes.js';
+import { API_RPC_DEADLINE_MS, startWorkflow } from '../../temporal/start.js';
+import { taskQueue } from '../../temporal/task-queues.js';
+import { triageId } from '../../temporal/workflow-ids.js';
+import { AGENT_IDS, AGENTS } from '../../workflows/triage/agents.js';
+import type { alertTriage } from '../../workflows/triage/alert-triage.js';
+import { addNoteUpdate, assignUpdate, resolveUpdate } from '../../workflows/triage/messages.js';
+import { planAgents, PlanError } from '../../workflows/triage/planner.js';
+import type { Principal } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import {
+  conflictResponses,
+  errorResponses,
+  IdParams,
+  json,
+  jsonBody,
+  newRouter,
+  pageSchema,
+  securedRoute,
+} from '../router.js';
+
+const AlertSchema = alerts.alertRow.omit({ org_id: true, priority_rank: true }).openapi('Alert');
+
+const CaseSchema = caseRow.omit({ org_id: true }).openapi('Case');
+
+const AgentRunSchema = agentRunRow.openapi('AgentRun');
+
+const TriageSchema = z
+  .object({
+    workflow_id: z.string(),
+    status: z.enum(['not_started', 'running', 'completed', 'partial']),
+    batches: z.array(z.array(z.string())),
+    agents: z.array(AgentRunSchema),
+  })
+  .openapi('Triage');
+
+const ActionItem = z.union([
+  z.string().trim().min(1).max(200),
+  z.object({ type: z.string().trim().min(1).max(50), details: z.record(z.unknown()).optional() }).strict(),
+]);
+
+const tags = ['alerts'];
+const routes = {
+  list: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/alerts',
+    tags,
+    summary: 'Highest priority first, then newest',
+    request: {
+      query: pageQuerySchema.extend({
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        priority: alerts.PRIORITY.optional(),
+        status: alerts.ALERT_STATUS.optional(),
+        assigned_agent: z.string().max(100).optional(),
+        alert_type: z.string().max(50).optional(),
+        customer_id: z.string().uuid().optional(),
+      }),
+    },
+    responses: { 200: json(pageSchema(AlertSchema), 'Alerts'), ...errorResponses },
+  }),
+  get: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/alerts/{id}',
+    tags,
+    summary: 'An alert with its case, agent runs and timeline',
+    request: { params: IdParams },
+    responses: {
+      200: json(
+        AlertSchema.extend({
+          case: CaseSchema.nullable(),
+          agent_runs: z.array(AgentRunSchema),
+          timeline: z.array(z.record(z.unknown())),
+        }),
+        'The alert',
+      ),
+      ...errorResponses,
+    },
+  }),
+  assign: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/alerts/{id}/assign',
+    tags,
+    request: {
+      params: IdParams,
+      body: jsonBody(z.object({ agent: z.string().trim().min(1).max(100) }).strict()),
+    },
+    responses: { 200: json(AlertSchema, 'Assigned'), ...conflictResponses, ...errorResponses },
+  }),
+  resolve: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/alerts/{id}/resolve',
+    tags,
+    request: {
+      params: IdParams,
+      body: jsonBody(
+        z
+          .object({
+            resolution: z.string().trim().min(1).max(2000),
+            actions_taken: z.array(ActionItem).max(50).default([]),
+            outcome: OUTCOME.optional(),
+          })
+          .strict(),
+      ),
+    },
+    responses: { 200: json(AlertSchema, 'Resolved'), ...conflictResponses, ...errorResponses },
+  }),
+  note: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/alerts/{id}/notes',
+    tags,
+    request: {
+      params: IdParams,
+      body: jsonBody(z.object({ note: z.string().trim().min(1).max(4000) }).strict()),
+    },
+    responses: {
+      201: json(z.object({ added: z.literal(true) }), 'Added to the case timeline'),
+      ...errorResponses,
+    },
+  }),
+  reopen: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/cases/{id}/reopen',
+    tags,
+    summary: 'Reopen a closed case (its alert opens again)',
+    request: {
+      params: IdParams,
+      body: jsonBody(z.object({ reason: z.string().trim().min(1).max(2000) }).strict()),
+    },
+    responses: { 200: json(CaseSchema, 'Reopened'), ...conflictResponses, ...errorResponses },
+  }),
+  startTriage: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/alerts/{id}/triage',
+    tags,
+    summary: 'Start triage (one run per alert; calling again returns the same run)',
+    request: {
+      params: IdParams,
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ agents: z.array(z.string().min(1).max(50)).min(1).max(20).optional() })
+              .strict()
+              .openapi({ example: { agents: AGENT_IDS } }),
+          },
+        },
+      },
+    },
+    responses: {
+      202: json(
+        z.object({
+          workflow_id: z.string(),
+          run_id: z.string().nullable(),
+          batches: z.array(z.array(z.string())),
+        }),
+        'Started',
+      ),
+      ...errorResponses,
+    },
+  }),
+  getTriage: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/alerts/{id}/triage',
+    tags,
+    summary: 'The plan and each agent’s status, batch, timings and result (from Postgres)',
+    request: { params: IdParams },
+    responses: { 200: json(TriageSchema, 'Triage'), ...errorResponses },
+  }),
+};
+
+const actorOf = (p: Principal): actions.Actor => ({ type: p.actorType, id: p.actorId });
+const actorString = (p: Principal) => `${p.actorType}:${p.actorId}`;
+
+export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+  const { db } = deps;
+  const requireAlert = async (orgId: string, id: string) => {
+    const a = await alerts.getAlert(db, orgId, id);
+    if (!a) throw notFound('alert');
+    return a;
+  };
+
+  /**
+   * Sends an operator's command to the alert's running triage as a workflow update (so its
+   * validator and state apply); with no running triage, applies it directly. Either way the
+   * writes are the same (db/triage/alert-actions.ts).
+   */
+  async function command<T>(alertId: string, viaWorkflow: () => Promise<unknown>, direct: () => Promise<T>) {
+    try {
+      await deps.temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, viaWorkflow);
+      return;
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new ApiError(409, 'conflict', err.cause?.message ?? 'The triage refused the command');
+      }
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    try {
+      return await direct();
+    } catch (err) {
+      if (err instanceof actions.AlertStateError) throw new ApiError(409, 'conflict', err.message);
+      throw err;
+    }
+  }
+
+  return newRouter()
+    .openapi(routes.list, async (c) => {
+      const q = c.req.valid('query');
+      const rows = await alerts.listAlerts(db, c.get('principal').orgId, q);
+      const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
+      return c.json({ ...page, data: page.data.map(actions.alertView) }, 200);
+    })
+    .openapi(routes.get, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const alert = await requireAlert(orgId, c.req.valid('param').id);
+      const kase = await getCaseByAlert(db, orgId, alert.id);
+      const [runs, timeline] = await Promise.all([
+        listRuns(db, orgId, alert.id),
+        kase ? listCaseEvents(db, orgId, kase.id) : Promise.resolve([]),
+      ]);
+      const caseView = kase ? (({ org_id: _org, ...rest }: typeof kase) => rest)(kase) : null;
+      return c.json(
+        {
+          ...actions.alertView(alert),
+          case: caseView,
+          agent_runs: [...runs],
+          timeline: [...timeline],
+        },
+        200,
+      );
+    })
+    .openapi(routes.assign, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      await requireAlert(p.orgId, id);
+      const { agent } = c.req.valid('json');
+      const key = c.req.header('idempotency-key') ?? c.get('requestId');
+      await command(
+        id,
+        () =>
+          deps.temporal.workflow
+            .getHandle(triageId(id))
+            .executeUpdate(assignUpdate, { args: [{ agent, actor: actorString(p) }], updateId: key }),
+        () => actions.assignAlert(db, p.orgId, { alertId: id, agent, actor: actorOf(p), key }),
+      );
+      return c.json(actions.alertView(await requireAlert(p.orgId, id)), 200);
+    })
+    .openapi(routes.resolve, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      await requireAlert(p.orgId, id);
+      const body = c.req.valid('json');
+      const key = c.req.header('idempotency-key') ?? c.get('requestId');
+      await command(
+        id,
+        () =>
+          deps.temporal.workflow
+            .getHandle(triageId(id))
+            .executeUpdate(resolveUpdate, { args: [{ ...body, actor: actorString(p) }], updateId: key }),
+        () => actions.resolveAlert(db, p.orgId, { alertId: id, ...body, actor: actorOf(p), key }),
+      );
+      return c.json(actions.alertView(await requireAlert(p.orgId, id)), 200);
+    })
+    .openapi(routes.note, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      await requireAlert(p.orgId, id);
+      const kase = await getCaseByAlert(db, p.orgId, id);
+      if (!kase) throw new ApiError(409, 'conflict', 'The alert has no case yet; start triage first');
+      const { note } = c.req.valid('json');
+      const key = c.req.header('idempotency-key') ?? c.get('requestId');
+      await command(
+        id,
+        () =>
+          deps.temporal.workflow
+            .getHandle(triageId(id))
+            .executeUpdate(addNoteUpdate, { args: [{ note, actor: actorString(p) }], updateId: key }),
+        () => actions.addCaseNote(db, p.orgId, { caseId: kase.id, note, actor: actorOf(p), key }),
+      );
+      return c.json({ added: true as const }, 201);
+    })
+    .openapi(routes.reopen, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      if (!(await getCase(db, p.orgId, id))) throw notFound('case');
+      try {
+        const kase = await actions.reopenCase(db, p.orgId, {
+          caseId: id,
+          reason: c.req.valid('json').reason,
+          actor: actorOf(p),
+          key: c.req.header('idempotency-key') ?? c.get('requestId'),
+        });
+        const { org_id: _org, ...view } = kase;
+        return c.json(view, 200);
+      } catch (err) {
+        if (err instanceof actions.AlertStateError) throw new ApiError(409, 'conflict', err.message);
+        throw err;
+      }
+    })
+    .openapi(routes.startTriage, async (c) => {
+      const p = c.get('principal');
+      const alert = await requireAlert(p.orgId, c.req.valid('param').id);
+      const agents = c.req.valid('json').agents;
+      let batches: string[][];
+      try {
+        batches = planAgents(AGENTS, agents).batches;
+      } catch (err) {
+        if (!(err instanceof PlanError)) throw err;
+        throw new ApiError(400, 'validation_failed', err.message, {
+          issues: [{ path: 'body.agents', message: err.message, code: err.kind }],
+        });
+      }
+      const workflowId = triageId(alert.id);
+      let runId: string | null = null;
+      try {
+        const handle = await startWorkflow<typeof alertTriage>(deps.temporal, 'alertTriage', {
+          workflowId,
+          taskQueue: taskQueue('triage', deps.taskQueuePrefix),
+          args: [{ orgId: p.orgId, alertId: alert.id, ...(agents && { agents }) }],
+          // Running: the same run answers. Finished: never a second triage of one alert.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: OrgId, value: p.orgId },
+            { key: AlertId, value: alert.id },
+            { key: CustomerId, value: alert.customer_id },
+            { key: Priority, value: alert.priority },
+            { key: Domain, value: 'triage' },
+          ],
+        });
+        runId = handle.firstExecutionRunId;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return c.json({ workflow_id: workflowId, run_id: runId, batches }, 202);
+    })
+    .openapi(routes.getTriage, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const alert = await requireAlert(orgId, c.req.valid('param').id);
+      const runs = await listRuns(db, orgId, alert.id);
+      const batches: string[][] = [];
+      for (const r of runs) (batches[r.batch] ??= []).push(r.agent);
+      const done =
+        runs.length > 0 && runs.every((r) => ['completed', 'failed', 'skipped'].includes(r.status));
+      const status = !runs.length
+        ? 'not_started'
+        : !done
+          ? 'running'
+          : runs.every((r) => r.status === 'completed')
+            ? 'completed'
+            : 'partial';
+      return c.json({ workflow_id: triageId(alert.id), status, batches, agents: [...runs] }, 200);
+    });
+}

@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { appendAudit } from '../../db/platform/audit.js';
+import * as users from '../../db/platform/users.js';
+import type { Db } from '../../db/pool.js';
+import { dummyPasswordHash, verifyPassword } from '../../lib/passwords.js';
+import type { SessionService } from '../auth/sessions.js';
+import { unauthorized } from '../errors.js';
+import { errorResponses, json, jsonBody, newRouter } from '../router.js';
+import { UserSchema } from './users.js';
+
+const TokenPairSchema = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string(),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int(),
+  })
+  .openapi('TokenPair');
+
+const login = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: ['auth'],
+  request: {
+    body: jsonBody(z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1024) })),
+  },
+  responses: {
+    200: json(TokenPairSchema.extend({ user: UserSchema }), 'Signed in'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
+});
+
+const refresh = createRoute({
+  method: 'post',
+  path: '/auth/refresh',
+  tags: ['auth'],
+  request: { body: jsonBody(z.object({ refresh_token: z.string().min(1).max(200) })) },
+  responses: {
+    200: json(TokenPairSchema, 'A new token pair'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
+});
+
+const logout = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: ['auth'],
+  request: { body: jsonBody(z.object({ refresh_token: z.string().min(1).max(200) })) },
+  responses: { 204: { description: 'Signed out' }, 400: errorResponses[400] },
+});
+
+const INVALID_LOGIN = 'The email or password is wrong';
+
+export function authRoutes(deps: { db: Db; sessions: SessionService }) {
+  return newRouter()
+    .openapi(login, async (c) => {
+      const { email, password } = c.req.valid('json');
+      const user = await users.findUserForLogin(deps.db, email);
+      // Verify against a dummy hash when the email is unknown: same answer, same work.
+      const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+      if (!user || !ok || user.status !== 'active') throw unauthorized(INVALID_LOGIN);
+      await users.recordLogin(deps.db, user.org_id, user.id);
+      await appendAudit(deps.db, {
+        orgId: user.org_id,
+        actorType: 'user',
+        actorId: user.id,
+        action: 'auth.login',
+        resourceType: 'user',
+        resourceId: user.id,
+        requestId: c.get('requestId'),
+      });
+      const pair = await deps.sessions.issue(user);
+      const { password_hash: _hash, ...publicUser } = user;
+      return c.json({ ...pair, user: publicUser }, 200);
+    })
+    .openapi(refresh, async (c) => {
+      const pair = await deps.sessions.refresh(c.req.valid('json').refresh_token, async (orgId, userId) => {
+        const user = await users.getUser(deps.db, orgId, userId);
+        return user?.status === 'active' ? user.role : null;
+      });
+      return c.json(pair, 200);
+    })
+    .openapi(logout, async (c) => {
+      await deps.sessions.logout(c.req.valid('json').refresh_token);
+      return c.body(null, 204);
+    });
+}

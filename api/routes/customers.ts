@@ -1,0 +1,296 @@
+import { z } from '@hono/zod-openapi';
+import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
+import * as accounts from '../../db/triage/accounts.js';
+import * as cards from '../../db/triage/cards.js';
+import * as customers from '../../db/triage/customers.js';
+import type { Db } from '../../db/pool.js';
+import { cardNumberHash } from '../../lib/card-hash.js';
+import { maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
+import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { can } from '../../lib/roles.js';
+import { auditRequest } from '../audit.js';
+import type { Principal } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import {
+  conflictResponses,
+  errorResponses,
+  IdParams,
+  json,
+  jsonBody,
+  newRouter,
+  pageSchema,
+  securedRoute,
+} from '../router.js';
+import { Currency, Money, TimeZone } from '../schemas.js';
+
+const KYC = z.enum(['pending', 'verified', 'rejected', 'expired']);
+const RISK = z.enum(['low', 'medium', 'high']);
+const Address = z
+  .object({
+    line1: z.string().max(200).optional(),
+    line2: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    region: z.string().max(100).optional(),
+    postal_code: z.string().max(20).optional(),
+    country: z.string().length(2).optional(),
+  })
+  .strict();
+
+const CustomerSchema = customers.customerRow.omit({ org_id: true }).openapi('Customer');
+
+const CustomerFields = {
+  first_name: z.string().trim().min(1).max(100),
+  last_name: z.string().trim().min(1).max(100),
+  email: z.string().email().max(320).nullable().optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a phone number')
+    .nullable()
+    .optional(),
+  date_of_birth: z.string().date().nullable().optional(),
+  address: Address.nullable().optional(),
+  kyc_status: KYC.optional(),
+  risk_profile: RISK.optional(),
+  segment: z.string().max(50).nullable().optional(),
+  timezone: TimeZone.optional(),
+};
+const CreateCustomer = z
+  .object({ external_id: z.string().trim().min(1).max(100), ...CustomerFields })
+  .strict();
+const PatchCustomer = z
+  .object(CustomerFields)
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+
+const AccountSchema = accounts.accountRow.omit({ org_id: true }).openapi('Account');
+
+const CardSchema = cards.cardRow
+  .omit({ org_id: true })
+  .extend({ masked_number: z.string().openapi({ example: '****4242' }) })
+  .openapi('Card');
+
+/** Luhn check: catches typos in card numbers before they are hashed. */
+function luhn(num: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < num.length; i++) {
+    let d = Number(num[num.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+const thisYear = new Date().getUTCFullYear();
+const CreateCard = z
+  .object({
+    card_number: z
+      .string()
+      .transform((s) => s.replace(/[ -]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{13,19}$/, 'must be 13–19 digits')
+          .refine(luhn, 'is not a valid card number'),
+      ),
+    expiry_month: z.number().int().min(1).max(12),
+    expiry_year: z
+      .number()
+      .int()
+      .min(thisYear - 1)
+      .max(thisYear + 20),
+    card_type: z.enum(['debit', 'credit', 'prepaid']),
+    account_id: z.string().uuid().nullable().optional(),
+  })
+  .strict();
+
+export const customerView = (row: customers.CustomerRow, principal: Principal) => {
+  const { org_id: _org, ...c } = row;
+  if (can(principal.role, 'pii:read')) return c;
+  return {
+    ...c,
+    email: maskEmail(c.email),
+    phone: maskPhone(c.phone),
+    date_of_birth: c.date_of_birth ? '****-**-**' : null,
+  };
+};
+const accountView = ({ org_id: _org, ...a }: accounts.AccountRow) => a;
+export const cardView = ({ org_id: _org, ...c }: cards.CardRow) => ({
+  ...c,
+  masked_number: maskCard(c.last4),
+});
+
+const tags = ['customers'];
+const routes = {
+  create: securedRoute('customers:write', {
+    method: 'post',
+    path: '/customers',
+    tags,
+    request: { body: jsonBody(CreateCustomer) },
+    responses: { 201: json(CustomerSchema, 'Created'), ...conflictResponses, ...errorResponses },
+  }),
+  list: securedRoute('customers:read', {
+    method: 'get',
+    path: '/customers',
+    tags,
+    summary: 'Search by name, email or external id',
+    request: { query: pageQuerySchema.extend({ search: z.string().trim().min(1).max(100).optional() }) },
+    responses: { 200: json(pageSchema(CustomerSchema), 'Customers, newest first'), ...errorResponses },
+  }),
+  get: securedRoute('customers:read', {
+    method: 'get',
+    path: '/customers/{id}',
+    tags,
+    request: { params: IdParams },
+    responses: { 200: json(CustomerSchema, 'A customer'), ...errorResponses },
+  }),
+  patch: securedRoute('customers:write', {
+    method: 'patch',
+    path: '/customers/{id}',
+    tags,
+    request: { params: IdParams, body: jsonBody(PatchCustomer) },
+    responses: { 200: json(CustomerSchema, 'Updated'), ...errorResponses },
+  }),
+  createAccount: securedRoute('customers:write', {
+    method: 'post',
+    path: '/customers/{id}/accounts',
+    tags,
+    request: {
+      params: IdParams,
+      body: jsonBody(
+        z
+          .object({
+            account_type: z.enum(['checking', 'savings', 'credit']),
+            currency: Currency.default('USD'),
+            balance: Money.default('0.00'),
+          })
+          .strict(),
+      ),
+    },
+    responses: { 201: json(AccountSchema, 'Created'), ...errorResponses },
+  }),
+  createCard: securedRoute('customers:write', {
+    method: 'post',
+    path: '/customers/{id}/cards',
+    tags,
+    summary: 'Add a card: the full number is accepted once, hashed, and never stored or returned',
+    request: { params: IdParams, body: jsonBody(CreateCard) },
+    responses: { 201: json(CardSchema, 'Created'), ...conflictResponses, ...errorResponses },
+  }),
+  getCard: securedRoute('customers:read', {
+    method: 'get',
+    path: '/cards/{id}',
+    tags,
+    request: { params: IdParams },
+    responses: { 200: json(CardSchema, 'A card'), ...errorResponses },
+  }),
+  getAccount: securedRoute('customers:read', {
+    method: 'get',
+    path: '/accounts/{id}',
+    tags,
+    request: { params: IdParams },
+    responses: { 200: json(AccountSchema, 'An account'), ...errorResponses },
+  }),
+};
+
+export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
+  const { db } = deps;
+  const requireCustomer = async (orgId: string, id: string) => {
+    const c = await customers.getCustomer(db, orgId, id);
+    if (!c) throw notFound('customer');
+    return c;
+  };
+  return newRouter()
+    .openapi(routes.create, async (c) => {
+      const p = c.get('principal');
+      try {
+        const row = await customers.insertCustomer(db, p.orgId, c.req.valid('json'));
+        await auditRequest(db, c, {
+          action: 'customer.created',
+          resourceType: 'customer',
+          resourceId: row.id,
+        });
+        return c.json(customerView(row, p), 201);
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError) {
+          throw new ApiError(409, 'conflict', 'A customer with this external_id already exists');
+        }
+        throw err;
+      }
+    })
+    .openapi(routes.list, async (c) => {
+      const q = c.req.valid('query');
+      const p = c.get('principal');
+      const page = toPage(await customers.listCustomers(db, p.orgId, q), q.limit);
+      return c.json({ ...page, data: page.data.map((r) => customerView(r, p)) }, 200);
+    })
+    .openapi(routes.get, async (c) => {
+      const p = c.get('principal');
+      return c.json(customerView(await requireCustomer(p.orgId, c.req.valid('param').id), p), 200);
+    })
+    .openapi(routes.patch, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      const before = await requireCustomer(p.orgId, id);
+      const row = await customers.updateCustomer(db, p.orgId, id, c.req.valid('json'));
+      if (!row) throw notFound('customer');
+      await auditRequest(db, c, {
+        action: 'customer.updated',
+        resourceType: 'customer',
+        resourceId: id,
+        before: { kyc_status: before.kyc_status, risk_profile: before.risk_profile },
+        after: { fields: Object.keys(c.req.valid('json')) },
+      });
+      return c.json(customerView(row, p), 200);
+    })
+    .openapi(routes.createAccount, async (c) => {
+      const p = c.get('principal');
+      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
+      const row = await accounts.insertAccount(db, p.orgId, {
+        customer_id: customer.id,
+        ...c.req.valid('json'),
+      });
+      await auditRequest(db, c, { action: 'account.created', resourceType: 'account', resourceId: row.id });
+      return c.json(accountView(row), 201);
+    })
+    .openapi(routes.createCard, async (c) => {
+      const p = c.get('principal');
+      const body = c.req.valid('json');
+      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
+      if (body.account_id) {
+        const account = await accounts.getAccount(db, p.orgId, body.account_id);
+        if (!account || account.customer_id !== customer.id) {
+          throw new ApiError(422, 'unprocessable', 'account_id is not an account of this customer');
+        }
+      }
+      try {
+        const row = await cards.insertCard(db, p.orgId, {
+          customer_id: customer.id,
+          account_id: body.account_id ?? null,
+          number_hash: cardNumberHash(deps.cardHashKey, body.card_number),
+          last4: body.card_number.slice(-4),
+          expiry_month: body.expiry_month,
+          expiry_year: body.expiry_year,
+          card_type: body.card_type,
+        });
+        await auditRequest(db, c, { action: 'card.created', resourceType: 'card', resourceId: row.id });
+        return c.json(cardView(row), 201);
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError) {
+          throw new ApiError(409, 'conflict', 'This card is already registered');
+        }
+        if (err instanceof ForeignKeyIntegrityConstraintViolationError) throw notFound('account');
+        throw err;
+      }
+    })
+    .openapi(routes.getCard, async (c) => {
+      const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);
+      if (!row) throw notFound('card');
+      return c.json(cardView(row), 200);
+    })
+    .openapi(routes.getAccount, async (c) => {
+      const row = await accounts.getAccount(db, c.get('principal').orgId, c.req.valid('param').id);
+      if (!row) throw notFound('account');
+      return c.json(accountView(row), 200);
+    });
+}

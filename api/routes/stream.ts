@@ -1,0 +1,125 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { EventRow } from '../../db/platform/events.js';
+import type { Db } from '../../db/pool.js';
+import { getCase } from '../../db/triage/cases.js';
+import type { AppEnv } from '../env.js';
+import type { EventHub } from '../event-hub.js';
+import { ApiError, notFound } from '../errors.js';
+import { errorResponses, newRouter, securedRoute } from '../router.js';
+
+export const HEARTBEAT_MS = 30_000;
+
+const sse = { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } };
+const LastEventQuery = z.object({
+  access_token: z
+    .string()
+    .optional()
+    .openapi({ description: 'For EventSource clients, which cannot send headers' }),
+  last_event_id: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'Same as the Last-Event-ID header' }),
+});
+
+const routes = {
+  alerts: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/stream/alerts',
+    tags: ['stream'],
+    summary: 'alert_created, alert_updated, agent_completed, action_completed, …',
+    request: { query: LastEventQuery },
+    responses: { 200: sse, ...errorResponses },
+  }),
+  notifications: securedRoute('notifications:read', {
+    method: 'get',
+    path: '/stream/notifications',
+    tags: ['stream'],
+    summary: 'In-app notifications as they are created',
+    request: { query: LastEventQuery },
+    responses: { 200: sse, ...errorResponses },
+  }),
+  case: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/stream/case/{caseId}',
+    tags: ['stream'],
+    request: { params: z.object({ caseId: z.string().uuid() }), query: LastEventQuery },
+    responses: { 200: sse, ...errorResponses },
+  }),
+};
+
+/**
+ * Streams one organisation's events. A reconnecting client sends Last-Event-ID and first gets
+ * what it missed from the events table; live events follow in order, with a heartbeat every 30 s.
+ */
+function serve(
+  c: Context<AppEnv>,
+  hub: EventHub,
+  orgId: string,
+  stream: string,
+  lastEventId: number | undefined,
+) {
+  const header = Number(c.req.header('last-event-id'));
+  const lastId = Number.isInteger(header) && header >= 0 ? header : (lastEventId ?? null);
+  return streamSSE(c, async (out) => {
+    let sent = lastId ?? 0;
+    let replaying = lastId !== null;
+    const buffered: EventRow[] = [];
+    let chain = Promise.resolve();
+    const write = (e: EventRow) => {
+      if (e.id <= sent) return;
+      sent = e.id;
+      chain = chain.then(() =>
+        out.writeSSE({
+          id: String(e.id),
+          event: e.type,
+          data: JSON.stringify({ ...e.payload, timestamp: e.created_at }),
+        }),
+      );
+    };
+    const unsubscribe = await hub.subscribe(orgId, stream, 0, (e) =>
+      replaying ? buffered.push(e) : write(e),
+    );
+    await out.writeSSE({
+      event: 'connected',
+      data: JSON.stringify({ stream, timestamp: new Date().toISOString() }),
+    });
+    if (lastId !== null) {
+      await hub.catchUp({ orgId, stream, lastId }, write);
+      buffered.forEach(write);
+      replaying = false;
+    }
+    const heartbeat = setInterval(() => {
+      chain = chain.then(() =>
+        out.writeSSE({ event: 'heartbeat', data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
+      );
+    }, HEARTBEAT_MS);
+    await new Promise<void>((resolve) => out.onAbort(resolve));
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}
+
+export function streamRoutes(deps: { db: Db; hub: EventHub | undefined }) {
+  const hub = () => {
+    if (!deps.hub)
+      throw new ApiError(503, 'service_unavailable', 'Event streams are not available on this server');
+    return deps.hub;
+  };
+  return newRouter()
+    .openapi(routes.alerts, (c) =>
+      serve(c, hub(), c.get('principal').orgId, 'alerts', c.req.valid('query').last_event_id),
+    )
+    .openapi(routes.notifications, (c) =>
+      serve(c, hub(), c.get('principal').orgId, 'notifications', c.req.valid('query').last_event_id),
+    )
+    .openapi(routes.case, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const { caseId } = c.req.valid('param');
+      if (!(await getCase(deps.db, orgId, caseId))) throw notFound('case');
+      return serve(c, hub(), orgId, `case:${caseId}`, c.req.valid('query').last_event_id);
+    });
+}

@@ -1,0 +1,114 @@
+import { z } from '@hono/zod-openapi';
+import { UniqueIntegrityConstraintViolationError } from 'slonik';
+import * as users from '../../db/platform/users.js';
+import type { Db } from '../../db/pool.js';
+import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { hashPassword } from '../../lib/passwords.js';
+import { ROLES } from '../../lib/roles.js';
+import { auditRequest } from '../audit.js';
+import { ApiError, notFound } from '../errors.js';
+import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
+
+export const UserSchema = users.userRow.openapi('User');
+
+const me = securedRoute('users:read', {
+  method: 'get',
+  path: '/me',
+  tags: ['users'],
+  summary: 'The signed-in user, or the API key’s identity',
+  responses: {
+    200: json(
+      z.object({
+        actor_type: z.enum(['user', 'api_key']),
+        actor_id: z.string(),
+        org_id: z.string(),
+        role: z.enum(ROLES),
+      }),
+      'Caller',
+    ),
+    401: errorResponses[401],
+  },
+});
+
+const list = securedRoute('users:read', {
+  method: 'get',
+  path: '/users',
+  tags: ['users'],
+  request: { query: pageQuerySchema },
+  responses: {
+    200: json(pageSchema(UserSchema), 'Staff of your organisation, newest first'),
+    ...errorResponses,
+  },
+});
+
+const get = securedRoute('users:read', {
+  method: 'get',
+  path: '/users/{id}',
+  tags: ['users'],
+  request: { params: IdParams },
+  responses: { 200: json(UserSchema, 'A user'), ...errorResponses },
+});
+
+const create = securedRoute('users:write', {
+  method: 'post',
+  path: '/users',
+  tags: ['users'],
+  request: {
+    body: jsonBody(
+      z.object({
+        email: z.string().email().max(320),
+        name: z.string().trim().min(1).max(200),
+        password: z.string().min(12, 'must be at least 12 characters').max(1024),
+        role: z.enum(ROLES),
+      }),
+    ),
+  },
+  responses: {
+    201: json(UserSchema, 'Created'),
+    409: json(z.object({}), 'Email already in use'),
+    ...errorResponses,
+  },
+});
+
+export function userRoutes(deps: { db: Db }) {
+  return newRouter()
+    .openapi(me, (c) => {
+      const p = c.get('principal');
+      return c.json({ actor_type: p.actorType, actor_id: p.actorId, org_id: p.orgId, role: p.role }, 200);
+    })
+    .openapi(list, async (c) => {
+      const q = c.req.valid('query');
+      const rows = await users.listUsers(deps.db, c.get('principal').orgId, q);
+      return c.json(toPage(rows, q.limit), 200);
+    })
+    .openapi(get, async (c) => {
+      const user = await users.getUser(deps.db, c.get('principal').orgId, c.req.valid('param').id);
+      if (!user) throw notFound('user');
+      return c.json(user, 200);
+    })
+    .openapi(create, async (c) => {
+      const body = c.req.valid('json');
+      const orgId = c.get('principal').orgId;
+      try {
+        const user = await users.insertUser(deps.db, {
+          orgId,
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          passwordHash: await hashPassword(body.password),
+        });
+        await auditRequest(deps.db, c, {
+          action: 'user.created',
+          resourceType: 'user',
+          resourceId: user.id,
+          after: { role: user.role },
+        });
+        return c.json(user, 201);
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError) {
+          throw new ApiError(409, 'conflict', 'A user with this email already exists');
+        }
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { createDatabaseIfMissing } from '../db/ensure-database.js';
+import { createDb } from '../db/pool.js';
+import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { createLogger } from '../lib/logger.js';
+import { createTemporalClient } from '../temporal/connection.js';
+import { createApp } from './app.js';
+import { EventHub } from './event-hub.js';
+
+/** API process: connects to Postgres and Temporal, serves HTTP, and closes both on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  await createDatabaseIfMissing(databaseUrl);
+  const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  const temporal = await createTemporalClient(config);
+  const jwtSecret = config.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  if (!config.JWT_SECRET) log.warn('JWT_SECRET is not set: tokens will not survive a restart');
+
+  const cardHashKey = config.CARD_HASH_KEY ?? randomBytes(32).toString('base64url');
+  if (!config.CARD_HASH_KEY)
+    log.warn('CARD_HASH_KEY is not set: duplicate cards will not be recognised after a restart');
+
+  const hub = new EventHub(databaseUrl, db, log);
+  const app = createApp({
+    config: { ...config, JWT_SECRET: jwtSecret, CARD_HASH_KEY: cardHashKey },
+    db,
+    temporal,
+    log,
+    hub,
+  });
+  const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) =>
+    log.info(`API listening on http://${info.address}:${info.port}`),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'API stopping');
+    server.close(() => {
+      void Promise.allSettled([hub.close(), db.end(), temporal.connection.close()]).then(() =>
+        process.exit(0),
+      );
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Queryable } from '../pool.js';
+
+export const DELIVERY_STATUS = z.enum([
+  'pending',
+  'sent',
+  'delivered',
+  'failed',
+  'bounced',
+  'retrying',
+  'suppressed',
+]);
+
+export const deliveryRow = z.object({
+  id: z.string().uuid(),
+  org_id: z.string().uuid(),
+  notification_id: z.string().uuid(),
+  customer_id: z.string().uuid(),
+  channel: z.enum(['in_app', 'email', 'sms']),
+  destination: z.string().nullable(),
+  status: DELIVERY_STATUS,
+  reason: z.string().nullable(),
+  attempts: z.number().int(),
+  provider: z.string().nullable(),
+  provider_message_id: z.string().nullable(),
+  error_code: z.string().nullable(),
+  error_text: z.string().nullable(),
+  held_until: z.string().nullable(),
+  sent_at: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+  failed_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type DeliveryRow = z.infer<typeof deliveryRow>;
+
+export const attemptRow = z.object({
+  delivery_id: z.string().uuid(),
+  attempt: z.number().int(),
+  outcome: z.enum(['in_flight', 'sent', 'failed', 'retry']),
+  http_status: z.number().int().nullable(),
+  error_code: z.string().nullable(),
+  error_text: z.string().nullable(),
+  created_at: z.string(),
+});
+export type AttemptRow = z.infer<typeof attemptRow>;
+
+const columns = sql.fragment`id, org_id, notification_id, customer_id, channel, destination, status, reason, attempts,
+  provider, provider_message_id, error_code, error_text, held_until, sent_at, delivered_at, failed_at, created_at, updated_at`;
+
+/** The notification's delivery on one channel, created once (UNIQUE (notification_id, channel)). */
+export async function ensureDelivery(
+  db: Queryable,
+  orgId: string,
+  d: {
+    notification_id: string;
+    customer_id: string;
+    channel: DeliveryRow['channel'];
+    destination: string | null;
+    status: DeliveryRow['status'];
+    reason?: string | null;
+  },
+): Promise<DeliveryRow> {
+  const created = await db.maybeOne(sql.type(deliveryRow)`
+    INSERT INTO notification_deliveries (org_id, notification_id, customer_id, channel, destination, status, reason,
+      delivered_at)
+    VALUES (${orgId}, ${d.notification_id}, ${d.customer_id}, ${d.channel}, ${d.destination}, ${d.status},
+      ${d.reason ?? null}, ${d.status === 'delivered' ? sql.fragment`now()` : null})
+    ON CONFLICT (notification_id, channel) DO NOTHING RETURNING ${columns}`);
+  return (
+    created ??
+    db.one(sql.type(deliveryRow)`
+      SELECT ${columns} FROM notification_deliveries WHERE notification_id = ${d.notification_id} AND channel = ${d.channel}`)
+  );
+}
+
+export function getDelivery(db: Queryable, orgId: string, id: string): Promise<DeliveryRow | null> {
+  return db.maybeOne(
+    sql.type(
+      deliveryRow,
+    )`SELECT ${columns} FROM notification_deliveries WHERE org_id = ${orgId} AND id = ${id}`,
+  );
+}
+
+export function listDeliveries(
+  db: Queryable,
+  orgId: string,
+  notificationId: string,
+): Promise<readonly DeliveryRow[]> {
+  return db.any(sql.type(deliveryRow)`
+    SELECT ${columns} FROM notification_deliveries WHERE org_id = ${orgId} AND notification_id = ${notificationId}
+    ORDER BY channel`);
+}
+
+export function listAttempts(
+  db: Queryable,
+  orgId: string,
+  notificationId: string,
+): Promise<readonly AttemptRow[]> {
+  return db.any(sql.type(attemptRow)`
+    SELECT a.delivery_id, a.attempt, a.outcome, a.http_status, a.error_code, a.error_text, a.created_at
+    FROM notification_attempts a JOIN notification_deliveries d ON d.id = a.delivery_id
+    WHERE a.org_id = ${orgId} AND d.notification_id = ${notificationId} ORDER BY a.delivery_id, a.attempt`);
+}
+
+/** Sends of this customer on this channel since `sinceSeconds` ago (for rate limits). */
+export function recentSends(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  channel: string,
+  sinceSeconds: number,
+): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n FROM notification_deliveries
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND channel = ${channel}
+      AND sent_at > now() - make_interval(secs => ${sinceSeconds})`);
+}
+
+export async function updateDelivery(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  patch: Partial<
+    Pick<
+      DeliveryRow,
+      'status' | 'reason' | 'provider' | 'provider_message_id' | 'error_code' | 'error_text' | 'held_until'
+    >
+  > & {
+    stamp?: 'sent_at' | 'delivered_at' | 'failed_at';
+    attempts?: number;
+  },
+): Promise<void> {
+  const { stamp, ...fields } = patch;
+  const sets = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) =>
+      k === 'held_until'
+        ? sql.fragment`held_until = ${v as string | null}::timestamptz`
+        : sql.fragment`${sql.identifier([k])} = ${v}`,
+    );
+  if (stamp) sets.push(sql.fragment`${sql.identifier([stamp])} = now()`);
+  sets.push(sql.fragment`updated_at = now()`);
+  await db.query(sql.unsafe`
+    UPDATE notification_deliveries SET ${sql.join(sets, sql.fragment`, `)} WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+export function lastAttempt(db: Queryable, orgId: string, deliveryId: string): Promise<AttemptRow | null> {
+  return db.maybeOne(sql.type(attemptRow)`
+    SELECT delivery_id, attempt, outcome, http_status, error_code, error_text, created_at FROM notification_attempts
+    WHERE org_id = ${orgId} AND delivery_id = ${deliveryId} ORDER BY attempt DESC LIMIT 1`);
+}
+
+export async function recordAttempt(
+  db: Queryable,
+  orgId: string,
+  a: {
+    delivery_id: string;
+    attempt: number;
+    outcome: AttemptRow['outcome'];
+    http_status?: number | null;
+    error_code?: string | null;
+    error_text?: string | null;
+  },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    INSERT INTO notification_attempts (org_id, delivery_id, attempt, outcome, http_status, error_code, error_text)
+    VALUES (${orgId}, ${a.delivery_id}, ${a.attempt}, ${a.outcome}, ${a.http_status ?? null}, ${a.error_code ?? null},
+      ${a.error_text ?? null})
+    ON CONFLICT (delivery_id, attempt) DO UPDATE SET outcome = EXCLUDED.outcome, http_status = EXCLUDED.http_status,
+      error_code = EXCLUDED.error_code, error_text = EXCLUDED.error_text`);
+}

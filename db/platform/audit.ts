@@ -1,0 +1,70 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { keysetAfter } from '../keyset.js';
+import type { Queryable } from '../pool.js';
+
+export type AuditEntry = {
+  orgId: string;
+  actorType: 'user' | 'api_key' | 'workflow' | 'system';
+  actorId: string;
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+  ip?: string | null;
+  /** Set by workflow activities so a retried activity appends one row, not two. */
+  dedupKey?: string | null;
+};
+
+export async function appendAudit(db: Queryable, e: AuditEntry): Promise<void> {
+  await db.query(sql.unsafe`
+    INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, ip, dedup_key)
+    VALUES (${e.orgId}, ${e.actorType}, ${e.actorId}, ${e.action}, ${e.resourceType}, ${e.resourceId ?? null},
+      ${e.before === undefined ? null : sql.jsonb(e.before as never)},
+      ${e.after === undefined ? null : sql.jsonb(e.after as never)},
+      ${e.requestId ?? null}, ${e.ip ?? null}, ${e.dedupKey ?? null})
+    ON CONFLICT (dedup_key) DO NOTHING`);
+}
+
+export const auditRow = z.object({
+  id: z.string().uuid(),
+  actor_type: z.string(),
+  actor_id: z.string(),
+  action: z.string(),
+  resource_type: z.string(),
+  resource_id: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  request_id: z.string().nullable(),
+  ip: z.string().nullable(),
+  created_at: z.string(),
+});
+export type AuditRow = z.infer<typeof auditRow>;
+
+export type AuditFilters = {
+  limit: number;
+  cursor?: string | undefined;
+  actor_id?: string | undefined;
+  action?: string | undefined;
+  resource_type?: string | undefined;
+  resource_id?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+};
+
+/** Newest first; the export walks the same pages to the end. */
+export function listAudit(db: Queryable, orgId: string, f: AuditFilters): Promise<readonly AuditRow[]> {
+  const where = [sql.fragment`org_id = ${orgId}`, keysetAfter(f.cursor)];
+  if (f.actor_id) where.push(sql.fragment`actor_id = ${f.actor_id}`);
+  if (f.action) where.push(sql.fragment`action = ${f.action}`);
+  if (f.resource_type) where.push(sql.fragment`resource_type = ${f.resource_type}`);
+  if (f.resource_id) where.push(sql.fragment`resource_id = ${f.resource_id}`);
+  if (f.from) where.push(sql.fragment`created_at >= ${f.from}::timestamptz`);
+  if (f.to) where.push(sql.fragment`created_at <= ${f.to}::timestamptz`);
+  return db.any(sql.type(auditRow)`
+    SELECT id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, host(ip) AS ip, created_at
+    FROM audit_events WHERE ${sql.join(where, sql.fragment` AND `)}
+    ORDER BY created_at DESC, id DESC LIMIT ${f.limit + 1}`);
+}

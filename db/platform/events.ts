@@ -1,0 +1,50 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Queryable } from '../pool.js';
+
+/** The event stream behind SSE. Streams: `alerts` (org-wide), `case:<caseId>`, `notifications`. */
+export const eventRow = z.object({
+  id: z.number().int(),
+  org_id: z.string().uuid(),
+  stream: z.string(),
+  type: z.string(),
+  payload: z.record(z.unknown()),
+  created_at: z.string(),
+});
+export type EventRow = z.infer<typeof eventRow>;
+
+/**
+ * Appends one event to each stream. With a dedupKey a retried activity appends nothing new.
+ * The insert trigger NOTIFYs every API replica.
+ */
+export async function emitEvent(
+  db: Queryable,
+  e: { orgId: string; streams: string[]; type: string; payload: Record<string, unknown>; dedupKey?: string },
+): Promise<void> {
+  for (const stream of e.streams) {
+    const dedup = e.dedupKey ? `${e.dedupKey}@${stream}` : null;
+    await db.query(sql.unsafe`
+      INSERT INTO events (org_id, stream, type, payload, dedup_key)
+      VALUES (${e.orgId}, ${stream}, ${e.type}, ${sql.jsonb(e.payload as never)}, ${dedup})
+      ON CONFLICT (org_id, dedup_key) DO NOTHING`);
+  }
+}
+
+export function getEvent(db: Queryable, orgId: string, id: number): Promise<EventRow | null> {
+  return db.maybeOne(sql.type(eventRow)`
+    SELECT id, org_id, stream, type, payload, created_at FROM events WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+/** Events a reconnecting client missed (Last-Event-ID), oldest first. */
+export function eventsAfter(
+  db: Queryable,
+  orgId: string,
+  stream: string,
+  afterId: number,
+  limit = 1000,
+): Promise<readonly EventRow[]> {
+  return db.any(sql.type(eventRow)`
+    SELECT id, org_id, stream, type, payload, created_at FROM events
+    WHERE org_id = ${orgId} AND stream = ${stream} AND id > ${afterId}
+    ORDER BY id LIMIT ${limit}`);
+}

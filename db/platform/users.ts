@@ -1,0 +1,61 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { ROLES, type Role } from '../../lib/roles.js';
+import { keysetAfter } from '../keyset.js';
+import type { Queryable } from '../pool.js';
+
+export const userRow = z.object({
+  id: z.string().uuid(),
+  org_id: z.string().uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(['active', 'disabled']),
+  last_login_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type UserRow = z.infer<typeof userRow>;
+
+const columns = sql.fragment`id, org_id, email, name, role, status, last_login_at, created_at`;
+
+export function insertUser(
+  db: Queryable,
+  u: { orgId: string; email: string; name: string; passwordHash: string; role: Role },
+): Promise<UserRow> {
+  return db.one(sql.type(userRow)`
+    INSERT INTO users (org_id, email, name, password_hash, role)
+    VALUES (${u.orgId}, ${u.email}, ${u.name}, ${u.passwordHash}, ${u.role})
+    RETURNING ${columns}`);
+}
+
+export function getUser(db: Queryable, orgId: string, id: string): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(userRow)`SELECT ${columns} FROM users WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+export function listUsers(
+  db: Queryable,
+  orgId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<readonly UserRow[]> {
+  return db.any(sql.type(userRow)`
+    SELECT ${columns} FROM users
+    WHERE org_id = ${orgId} AND ${keysetAfter(page.cursor)}
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${page.limit + 1}`);
+}
+
+/**
+ * Login is the one lookup not scoped by organisation: the caller has none yet. Emails are unique
+ * across organisations (users_email_key), so this finds at most one user.
+ */
+export function findUserForLogin(
+  db: Queryable,
+  email: string,
+): Promise<(UserRow & { password_hash: string }) | null> {
+  return db.maybeOne(sql.type(userRow.extend({ password_hash: z.string() }))`
+    SELECT ${columns}, password_hash FROM users WHERE lower(email) = lower(${email})`);
+}
+
+export async function recordLogin(db: Queryable, orgId: string, id: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE users SET last_login_at = now() WHERE org_id = ${orgId} AND id = ${id}`);
+}

@@ -1,0 +1,46 @@
+import {
+  createPool,
+  createTypeParserPreset,
+  SchemaValidationError,
+  type CommonQueryMethods,
+  type DatabasePool,
+  type Interceptor,
+  type QueryResultRow,
+} from 'slonik';
+
+/** Validates every row of a `sql.type(schema)` query with its zod schema, so query modules are typed end to end. */
+const resultParser: Interceptor = {
+  name: 'result-parser',
+  transformRowAsync: async (ctx, query, row) => {
+    if (!ctx.resultParser) return row;
+    const parsed = await ctx.resultParser.safeParseAsync(row);
+    if (!parsed.success) throw new SchemaValidationError(query, row, parsed.error.issues);
+    return parsed.data as QueryResultRow;
+  },
+};
+
+// Money stays exact: numeric comes back as a string, never a float. Times come back as ISO 8601 strings.
+const typeParsers = [
+  ...createTypeParserPreset().filter(
+    (p) => !['numeric', 'timestamptz', 'timestamp', 'int8'].includes(p.name),
+  ),
+  { name: 'numeric', parse: (v: string) => v },
+  { name: 'int8', parse: (v: string) => Number.parseInt(v, 10) },
+  // Keep Postgres' microseconds (a Date would drop them and break keyset cursors).
+  { name: 'timestamptz', parse: (v: string) => v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') },
+];
+
+export type Db = DatabasePool;
+
+export function createDb(url: string, opts: { maximumPoolSize?: number } = {}): Promise<Db> {
+  return createPool(url, {
+    interceptors: [resultParser],
+    typeParsers,
+    maximumPoolSize: opts.maximumPoolSize ?? 10,
+    // Fail fast when Postgres is unreachable, so /health/ready answers promptly.
+    connectionTimeout: 5_000,
+  });
+}
+
+/** What query modules take: the pool or a transaction, so callers can compose them atomically. */
+export type Queryable = CommonQueryMethods;

@@ -1,0 +1,145 @@
+import { sql } from 'slonik';
+import { cardNumberHash } from '../../lib/card-hash.js';
+import { hashPassword } from '../../lib/passwords.js';
+import { insertAccount } from '../triage/accounts.js';
+import { insertCard } from '../triage/cards.js';
+import { insertCustomer } from '../triage/customers.js';
+import { ingestTransaction } from '../triage/transactions.js';
+import { createOrganization, findOrganizationByName } from '../platform/organizations.js';
+import { insertUser } from '../platform/users.js';
+import type { Db, Queryable } from '../pool.js';
+
+export const DEMO_ORG = 'Demo Bank';
+export const DEMO_ADMIN = { email: 'admin@demo.sentinel.local', password: 'sentinel-demo-admin' };
+
+/**
+ * Demo data for `npm run dev`, loaded once: a second run finds the organisation and adds nothing.
+ * Demo staff share one password, public by design; production installs use `npm run create-admin`.
+ */
+export async function seedDemo(
+  db: Db,
+  opts: { cardHashKey: string },
+): Promise<{ created: boolean; orgId: string }> {
+  return db.transaction(async (tx) => {
+    // Serialise concurrent seeders (two `npm run dev` at once) on a transaction-scoped lock.
+    await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('sentinel-demo-seed'))`);
+    const existing = await findOrganizationByName(tx, DEMO_ORG);
+    if (existing) return { created: false, orgId: existing.id };
+    const org = await createOrganization(tx, DEMO_ORG);
+    const passwordHash = await hashPassword(DEMO_ADMIN.password);
+    const staff = [
+      { email: DEMO_ADMIN.email, name: 'Demo Admin', role: 'admin' as const },
+      { email: 'supervisor@demo.sentinel.local', name: 'Sam Supervisor', role: 'supervisor' as const },
+      { email: 'analyst@demo.sentinel.local', name: 'Ana Analyst', role: 'analyst' as const },
+      { email: 'agent@demo.sentinel.local', name: 'Alex Agent', role: 'agent' as const },
+      { email: 'viewer@demo.sentinel.local', name: 'Vic Viewer', role: 'viewer' as const },
+    ];
+    for (const s of staff) {
+      await insertUser(tx, { orgId: org.id, ...s, passwordHash });
+    }
+    await seedCustomers(tx, org.id, opts.cardHashKey);
+    return { created: true, orgId: org.id };
+  });
+}
+
+const DAY = 86_400_000;
+const PLACES = {
+  london: { lat: 51.5074, lon: -0.1278, city: 'London', country: 'GB' },
+  paris: { lat: 48.8566, lon: 2.3522, city: 'Paris', country: 'FR' },
+  nyc: { lat: 40.7128, lon: -74.006, city: 'New York', country: 'US' },
+};
+const DEMO_CUSTOMERS = [
+  {
+    ext: 'demo-001',
+    first: 'Amelia',
+    last: 'Hart',
+    email: 'amelia.hart@example.com',
+    phone: '+44 20 7946 0011',
+    tz: 'Europe/London',
+    place: PLACES.london,
+    card: '4242424242424242',
+    currency: 'GBP',
+    risk: 'low' as const,
+  },
+  {
+    ext: 'demo-002',
+    first: 'Louis',
+    last: 'Moreau',
+    email: 'louis.moreau@example.com',
+    phone: '+33 1 70 36 00 22',
+    tz: 'Europe/Paris',
+    place: PLACES.paris,
+    card: '5555555555554444',
+    currency: 'EUR',
+    risk: 'medium' as const,
+  },
+  {
+    ext: 'demo-003',
+    first: 'Maya',
+    last: 'Chen',
+    email: 'maya.chen@example.com',
+    phone: '+1 212 555 0133',
+    tz: 'America/New_York',
+    place: PLACES.nyc,
+    card: '378282246310005',
+    currency: 'USD',
+    risk: 'high' as const,
+  },
+];
+const MERCHANTS = [
+  { name: 'Corner Grocer', category: 'groceries' },
+  { name: 'Metro Transit', category: 'transport' },
+  { name: 'Bean There Cafe', category: 'restaurants' },
+  { name: 'Page Turner Books', category: 'books' },
+];
+
+/** Three customers with an account, a card and a month of ordinary spending each (history for screening). */
+async function seedCustomers(tx: Queryable, orgId: string, cardHashKey: string): Promise<void> {
+  const now = Date.now();
+  for (const [ci, c] of DEMO_CUSTOMERS.entries()) {
+    const customer = await insertCustomer(tx, orgId, {
+      external_id: c.ext,
+      first_name: c.first,
+      last_name: c.last,
+      email: c.email,
+      phone: c.phone,
+      kyc_status: 'verified',
+      risk_profile: c.risk,
+      timezone: c.tz,
+      address: { city: c.place.city, country: c.place.country },
+    });
+    const account = await insertAccount(tx, orgId, {
+      customer_id: customer.id,
+      account_type: 'checking',
+      currency: c.currency,
+      balance: (2500 + ci * 1000).toFixed(2),
+    });
+    const card = await insertCard(tx, orgId, {
+      customer_id: customer.id,
+      account_id: account.id,
+      number_hash: cardNumberHash(cardHashKey, c.card),
+      last4: c.card.slice(-4),
+      expiry_month: 12,
+      expiry_year: new Date().getUTCFullYear() + 3,
+      card_type: 'debit',
+    });
+    for (let i = 0; i < 24; i++) {
+      const m = MERCHANTS[(i + ci) % MERCHANTS.length]!;
+      await ingestTransaction(tx, orgId, {
+        external_id: `${c.ext}-t${String(i).padStart(2, '0')}`,
+        customer_id: customer.id,
+        account_id: account.id,
+        card_id: card.id,
+        amount: (8 + ((i * 7 + ci * 5) % 40) + 0.45).toFixed(2),
+        currency: c.currency,
+        transaction_type: 'purchase',
+        merchant_name: m.name,
+        merchant_category: m.category,
+        channel: 'card_present',
+        transaction_date: new Date(now - (i + 1) * 1.2 * DAY).toISOString(),
+        status: 'completed',
+        location: c.place,
+      });
+    }
+  }
+}

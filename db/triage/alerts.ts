@@ -1,0 +1,139 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { keysetAfter, type KeyColumn } from '../keyset.js';
+import type { Queryable } from '../pool.js';
+
+export const PRIORITY = z.enum(['low', 'medium', 'high', 'critical']);
+export const ALERT_STATUS = z.enum(['open', 'assigned', 'resolved', 'closed']);
+
+export const alertRow = z.object({
+  id: z.string().uuid(),
+  org_id: z.string().uuid(),
+  customer_id: z.string().uuid(),
+  transaction_id: z.string().uuid().nullable(),
+  card_id: z.string().uuid().nullable(),
+  alert_type: z.string(),
+  priority: PRIORITY,
+  priority_rank: z.number().int(),
+  title: z.string(),
+  description: z.string().nullable(),
+  data: z.record(z.unknown()),
+  status: ALERT_STATUS,
+  assigned_agent: z.string().nullable(),
+  resolution: z.string().nullable(),
+  actions_taken: z.array(z.unknown()),
+  resolved_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type AlertRow = z.infer<typeof alertRow>;
+
+const columns = sql.fragment`id, org_id, customer_id, transaction_id, card_id, alert_type, priority, priority_rank,
+  title, description, data, status, assigned_agent, resolution, actions_taken, resolved_at, created_at, updated_at`;
+
+/** Raises an alert once per dedup key; returns it and whether this call created it. */
+export async function raiseAlert(
+  db: Queryable,
+  orgId: string,
+  a: {
+    customer_id: string;
+    transaction_id: string | null;
+    card_id: string | null;
+    alert_type: string;
+    priority: AlertRow['priority'];
+    title: string;
+    description: string | null;
+    data: Record<string, unknown>;
+    dedup_key: string;
+  },
+): Promise<{ alert: AlertRow; created: boolean }> {
+  const created = await db.maybeOne(sql.type(alertRow)`
+    INSERT INTO alerts (org_id, customer_id, transaction_id, card_id, alert_type, priority, title, description, data, dedup_key)
+    VALUES (${orgId}, ${a.customer_id}, ${a.transaction_id}, ${a.card_id}, ${a.alert_type}, ${a.priority}, ${a.title},
+      ${a.description}, ${sql.jsonb(a.data as never)}, ${a.dedup_key})
+    ON CONFLICT (org_id, dedup_key) DO NOTHING RETURNING ${columns}`);
+  if (created) return { alert: created, created: true };
+  const existing = await db.one(sql.type(alertRow)`
+    SELECT ${columns} FROM alerts WHERE org_id = ${orgId} AND dedup_key = ${a.dedup_key}`);
+  return { alert: existing, created: false };
+}
+
+export function getAlert(db: Queryable, orgId: string, id: string): Promise<AlertRow | null> {
+  return db.maybeOne(
+    sql.type(alertRow)`SELECT ${columns} FROM alerts WHERE org_id = ${orgId} AND id = ${id}`,
+  );
+}
+
+export const ALERT_KEY: KeyColumn[] = [
+  { column: sql.fragment`priority_rank`, type: 'int' },
+  { column: sql.fragment`created_at`, type: 'timestamptz' },
+  { column: sql.fragment`id`, type: 'uuid' },
+];
+
+/** Highest priority first, then newest. */
+export function listAlerts(
+  db: Queryable,
+  orgId: string,
+  f: {
+    limit: number;
+    cursor?: string | undefined;
+    priority?: string | undefined;
+    status?: string | undefined;
+    assigned_agent?: string | undefined;
+    alert_type?: string | undefined;
+    customer_id?: string | undefined;
+  },
+): Promise<readonly AlertRow[]> {
+  const where = [sql.fragment`org_id = ${orgId}`, keysetAfter(f.cursor, ALERT_KEY)];
+  if (f.priority) where.push(sql.fragment`priority = ${f.priority}`);
+  if (f.status) where.push(sql.fragment`status = ${f.status}`);
+  if (f.assigned_agent) where.push(sql.fragment`assigned_agent = ${f.assigned_agent}`);
+  if (f.alert_type) where.push(sql.fragment`alert_type = ${f.alert_type}`);
+  if (f.customer_id) where.push(sql.fragment`customer_id = ${f.customer_id}`);
+  return db.any(sql.type(alertRow)`
+    SELECT ${columns} FROM alerts WHERE ${sql.join(where, sql.fragment` AND `)}
+    ORDER BY priority_rank DESC, created_at DESC, id DESC LIMIT ${f.limit + 1}`);
+}
+
+/** Assigns an open or assigned alert; null when it is resolved or closed (or not found). */
+export function assignAlert(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  agent: string,
+): Promise<AlertRow | null> {
+  return db.maybeOne(sql.type(alertRow)`
+    UPDATE alerts SET assigned_agent = ${agent}, status = 'assigned', updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id} AND status IN ('open', 'assigned') RETURNING ${columns}`);
+}
+
+/** Resolves an unresolved alert; null when already resolved or closed. */
+export function resolveAlert(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  r: { resolution: string; actions_taken: unknown[] },
+): Promise<AlertRow | null> {
+  return db.maybeOne(sql.type(alertRow)`
+    UPDATE alerts SET status = 'resolved', resolution = ${r.resolution},
+      actions_taken = ${sql.jsonb(r.actions_taken as never)}, resolved_at = now(), updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id} AND status IN ('open', 'assigned') RETURNING ${columns}`);
+}
+
+export function setAlertPriority(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  priority: AlertRow['priority'],
+): Promise<AlertRow | null> {
+  return db.maybeOne(sql.type(alertRow)`
+    UPDATE alerts SET priority = ${priority}, updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id} RETURNING ${columns}`);
+}
+
+export function reopenAlert(db: Queryable, orgId: string, id: string): Promise<AlertRow | null> {
+  return db.maybeOne(sql.type(alertRow)`
+    UPDATE alerts SET status = CASE WHEN assigned_agent IS NULL THEN 'open' ELSE 'assigned' END,
+      resolved_at = NULL, updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id} RETURNING ${columns}`);
+}

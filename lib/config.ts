@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Sentinel reads, parsed once at start. `.env.example` mirrors this.
+ * A bad value stops the process with a message naming the variable (see ConfigError).
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    API_HOST: z.string().min(1).default('0.0.0.0'),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS: bool.default('false'),
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+    TASK_QUEUE_PREFIX: z.string().default(''),
+    /** Worker only: the contexts whose task queues this process serves (default: all). */
+    WORKER_CONTEXTS: csv
+      .pipe(z.array(z.enum(['platform', 'triage', 'notify', 'rules', 'bail', 'insights'])))
+      .default(''),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ISSUER: z.string().min(1).default('sentinel'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
+    CORS_ORIGINS: csv.default(''),
+    /** Signs the answer links sent to customers (API and worker need the same). Required in production. */
+    LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** HMAC key for card-number hashes (cards are found by hash, never stored whole). Required in production. */
+    CARD_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Partial JSON over DEFAULT_THRESHOLDS (workflows/triage/screening.ts), e.g. {"amountMultiplier":4}. */
+    SCREENING_THRESHOLDS: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z
+          .object({
+            historyDays: z.number().int().positive(),
+            minHistory: z.number().int().min(0),
+            amountMultiplier: z.number().positive(),
+            minAnomalousAmount: z.number().min(0),
+            velocityCount: z.number().int().positive(),
+            velocityWindowMinutes: z.number().int().positive(),
+            riskyCategories: z.array(z.string()),
+            impossibleSpeedKmh: z.number().positive(),
+            farFromUsualKm: z.number().positive(),
+            cardNotPresentAmount: z.number().min(0),
+          })
+          .partial()
+          .strict(),
+      )
+      .optional(),
+    /** sendgrid when SENDGRID_API_KEY is set, else the local outbox. */
+    EMAIL_PROVIDER: z.enum(['sendgrid', 'outbox']).optional(),
+    SENDGRID_API_KEY: z.string().min(1).optional(),
+    SENDGRID_FROM: z.string().email().optional(),
+    SENDGRID_BASE_URL: z.string().url().optional(),
+    /** The Event Webhook verification key (Mail Settings → Signed Event Webhook), base64. */
+    SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+    /** twilio when TWILIO_ACCOUNT_SID is set, else the local outbox. */
+    SMS_PROVIDER: z.enum(['twilio', 'outbox']).optional(),
+    TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    TWILIO_FROM: z.string().min(1).optional(),
+    TWILIO_BASE_URL: z.string().url().optional(),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+  })
+  .transform((c) => ({
+    ...c,
+    EMAIL_PROVIDER: c.EMAIL_PROVIDER ?? (c.SENDGRID_API_KEY ? ('sendgrid' as const) : ('outbox' as const)),
+    SMS_PROVIDER: c.SMS_PROVIDER ?? (c.TWILIO_ACCOUNT_SID ? ('twilio' as const) : ('outbox' as const)),
+  }))
+  .superRefine((c, ctx) => {
+    if (c.EMAIL_PROVIDER === 'sendgrid' && !(c.SENDGRID_API_KEY && c.SENDGRID_FROM)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SENDGRID_API_KEY'],
+        message: 'EMAIL_PROVIDER=sendgrid needs SENDGRID_API_KEY and SENDGRID_FROM',
+      });
+    }
+    if (c.SMS_PROVIDER === 'twilio' && !(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN && c.TWILIO_FROM)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWILIO_ACCOUNT_SID'],
+        message: 'SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM',
+      });
+    }
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.LINK_SIGNING_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_KEY'], message: 'is required in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.CARD_HASH_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['CARD_HASH_KEY'], message: 'is required in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+    }
+    if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_KEY_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sentinel';
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment; throws ConfigError whose lines name each bad variable and what it expects. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const name = i.path.join('.') || '(environment)';
+        const got = typeof cleaned[name] === 'string' ? ` (got "${cleaned[name]}")` : '';
+        return `${name}: ${i.message}${name.includes('SECRET') || name.includes('KEY') ? '' : got}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration; exits with a readable message when it is invalid. */
+export function loadConfig(): Config {
+  if (cached) return cached;
+  try {
+    cached = parseConfig(process.env);
+    return cached;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

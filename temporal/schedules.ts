@@ -1,0 +1,32 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { Domain } from './search-attributes.js';
+import { taskQueue } from './task-queues.js';
+
+/**
+ * Sentinel's schedules, created when a worker starts (creating one that exists is a no-op, so
+ * every replica may try). Temporal runs them; nothing in the process keeps time.
+ */
+export async function ensureSchedules(client: Client, prefix = ''): Promise<string[]> {
+  const schedules = [
+    {
+      scheduleId: `${prefix}maintain-partitions`,
+      spec: { intervals: [{ every: '1 day' }] },
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: 'maintainPartitions',
+        workflowId: `${prefix}maintain-partitions`,
+        taskQueue: taskQueue('platform', prefix),
+        typedSearchAttributes: [{ key: Domain, value: 'platform' }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    },
+  ];
+  for (const s of schedules) {
+    try {
+      await client.schedule.create(s);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  return schedules.map((s) => s.scheduleId);
+}

@@ -1,0 +1,1 @@
+export * from '../workflows/search-attributes.js';

@@ -1,0 +1,153 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ config: { BODY_LIMIT_BYTES: 64 * 1024 } });
+});
+afterAll(() => h.close());
+
+describe('errors', () => {
+  it('answers 400 with field paths for invalid input, and writes nothing', async () => {
+    const { orgId, users } = await h.createOrg(['admin']);
+    const before = await h.db.oneFirst(sql.unsafe`SELECT count(*) FROM users WHERE org_id = ${orgId}`);
+    const res = await h.call('POST', '/api/v1/users', {
+      token: users.admin.token,
+      body: { email: 'not-an-email', password: 'short', role: 'wizard' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const paths = res.body.error.details.issues.map((i: { path: string }) => i.path).sort();
+    expect(paths).toEqual(['body.email', 'body.name', 'body.password', 'body.role']);
+    expect(res.body.error.requestId).toBe(res.headers.get('x-request-id'));
+    expect(await h.db.oneFirst(sql.unsafe`SELECT count(*) FROM users WHERE org_id = ${orgId}`)).toBe(before);
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const { users } = await h.createOrg(['admin']);
+    const res = await h.call('POST', '/api/v1/users', {
+      token: users.admin.token,
+      rawBody: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('malformed_json');
+  });
+
+  it('answers 400 for a bad path parameter or query value', async () => {
+    const { users } = await h.createOrg(['admin']);
+    const badId = await h.call('GET', '/api/v1/users/123', { token: users.admin.token });
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.details.issues[0].path).toBe('path.id');
+    const badLimit = await h.call('GET', '/api/v1/users?limit=1000', { token: users.admin.token });
+    expect(badLimit.body.error.details.issues[0].path).toBe('query.limit');
+    const badCursor = await h.call('GET', '/api/v1/users?cursor=garbage', { token: users.admin.token });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.details.issues[0].path).toBe('query.cursor');
+  });
+
+  it('answers unknown routes with the 404 envelope', async () => {
+    const res = await h.call('GET', '/api/v1/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'No route for GET /api/v1/no-such-thing',
+        requestId: expect.any(String),
+      },
+    });
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const { users } = await h.createOrg(['admin']);
+    const res = await h.call('POST', '/api/v1/users', {
+      token: users.admin.token,
+      body: {
+        email: 'a@b.test',
+        name: 'x'.repeat(70_000),
+        password: 'long enough password',
+        role: 'agent',
+      },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+});
+
+describe('request ids and headers', () => {
+  it('echoes a client X-Request-ID and makes one otherwise', async () => {
+    const mine = await h.call('GET', '/health/live', { headers: { 'x-request-id': 'client-req-42' } });
+    expect(mine.headers.get('x-request-id')).toBe('client-req-42');
+    const made = await h.call('GET', '/health/live');
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('allows only configured CORS origins', async () => {
+    const ok = await h.call('GET', '/health/live', { headers: { origin: 'http://localhost:5173' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const other = await h.call('GET', '/health/live', { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('tenancy', () => {
+  it('hides another organisation’s resources behind 404', async () => {
+    const a = await h.createOrg(['admin']);
+    const b = await h.createOrg(['admin']);
+    const own = await h.call('GET', `/api/v1/users/${a.users.admin.id}`, { token: a.users.admin.token });
+    expect(own.status).toBe(200);
+    const foreign = await h.call('GET', `/api/v1/users/${b.users.admin.id}`, { token: a.users.admin.token });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('not_found');
+    const list = await h.call('GET', '/api/v1/users', { token: a.users.admin.token });
+    expect(list.body.data.every((u: { org_id: string }) => u.org_id === a.orgId)).toBe(true);
+  });
+});
+
+describe('lists', () => {
+  it('walks every row once with keyset cursors', async () => {
+    const { users } = await h.createOrg(['admin', 'supervisor', 'analyst', 'agent', 'viewer']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: {
+        body: { data: { id: string }[]; pagination: { next_cursor: string | null; count: number } };
+      } = await h.call('GET', `/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: users.admin.token,
+      });
+      expect(res.body.pagination.count).toBe(res.body.data.length);
+      seen.push(...res.body.data.map((u) => u.id));
+      cursor = res.body.pagination.next_cursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen.sort()).toEqual(
+      Object.values(users)
+        .map((u) => u.id)
+        .sort(),
+    );
+  });
+});
+
+describe('documentation', () => {
+  it('serves the OpenAPI document generated from the route schemas, and a docs page', async () => {
+    const doc = await h.call('GET', '/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/users/{id}',
+        '/api/v1/diagnostics/pipeline-checks',
+      ]),
+    );
+    expect(doc.body.paths['/api/v1/users'].post.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
+    const page = await h.call('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('/api/v1/openapi.json');
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- name]`: runs the benchmarks under test/bench/. Each prints its figures
+ * beside a baseline measured in the same run.
+ */
+import { triageBench } from './triage.js';
+
+const BENCHES: Record<string, () => Promise<void>> = { triage: triageBench };
+
+const only = process.argv.slice(2);
+const names = only.length ? only : Object.keys(BENCHES);
+if (!names.length) {
+  process.stdout.write('no benchmarks yet\n');
+}
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark "${name}"; have: ${Object.keys(BENCHES).join(', ') || 'none'}\n`);
+    process.exit(2);
+  }
+  await bench();
+}

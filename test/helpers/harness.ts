@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { EventHub } from '../../api/event-hub.js';
+import { createDb, type Db } from '../../db/pool.js';
+import { createOrganization } from '../../db/platform/organizations.js';
+import { insertUser } from '../../db/platform/users.js';
+import { createLogger } from '../../lib/logger.js';
+import { hashPassword } from '../../lib/passwords.js';
+import type { Role } from '../../lib/roles.js';
+import { createWorkers } from '../../workers/create-workers.js';
+import type { WorkerDeps } from '../../workers/registry.js';
+
+export type ApiResponse<T = any> = { status: number; headers: Headers; body: T };
+export type CallOptions = {
+  token?: string;
+  apiKey?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+let runtimeInstalled = false;
+/** Workers log at WARN in tests; the Runtime takes its logger once per process, before any connection. */
+export function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/**
+ * The real stack for a test file: the Hono app served over HTTP on a free port, the run's
+ * Postgres and Temporal dev server, and optionally a real worker. A task-queue prefix of its
+ * own keeps this file's workflows on this file's worker.
+ */
+export async function startHarness(
+  opts: { worker?: boolean; config?: Record<string, unknown>; providers?: WorkerDeps['providers'] } = {},
+) {
+  quietTemporalRuntime();
+  const db = await createDb(inject('databaseUrl'), { maximumPoolSize: 5 });
+  const temporalAddress = inject('temporalAddress');
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection });
+  const prefix = `t${randomBytes(3).toString('hex')}-`;
+  const linkKey = randomBytes(32).toString('hex');
+  const config = {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    CARD_HASH_KEY: randomBytes(32).toString('hex'),
+    LINK_SIGNING_KEY: linkKey,
+    JWT_ISSUER: 'sentinel-test',
+    ACCESS_TOKEN_TTL_SECONDS: 3600,
+    REFRESH_TOKEN_TTL_SECONDS: 7 * 24 * 3600,
+    CORS_ORIGINS: ['http://localhost:5173'],
+    BODY_LIMIT_BYTES: 1024 * 1024,
+    TASK_QUEUE_PREFIX: prefix,
+    ...opts.config,
+  };
+  const hub = new EventHub(inject('databaseUrl'), db, createLogger({ level: 'silent' }));
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    hub,
+    log: createLogger({ level: 'silent' }),
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let workers: Worker[] = [];
+  let running: Promise<unknown> = Promise.resolve();
+  let workerConnection: NativeConnection | undefined;
+  if (opts.worker) {
+    workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    workers = await createWorkers({
+      connection: workerConnection,
+      namespace: 'default',
+      deps: {
+        db,
+        temporal,
+        linkKey,
+        publicUrl: baseUrl,
+        ...(opts.providers && { providers: opts.providers }),
+      },
+      taskQueuePrefix: prefix,
+    });
+    running = Promise.all(workers.map((w) => w.run()));
+  }
+
+  async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.apiKey) headers['x-api-key'] = o.apiKey;
+    let body: string | undefined = o.rawBody;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (docs page); keep the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  /** A new organisation with one user per requested role, each signed in. */
+  async function createOrg(roles: Role[] = ['admin']) {
+    const org = await createOrganization(db, `org-${randomBytes(6).toString('hex')}`);
+    const passwordHash = await hashPassword(TEST_PASSWORD);
+    const users = {} as Record<Role, { id: string; email: string; token: string; refreshToken: string }>;
+    for (const role of roles) {
+      const email = `${role}-${randomBytes(4).toString('hex')}@${org.name}.test`;
+      const user = await insertUser(db, { orgId: org.id, email, name: `${role} user`, role, passwordHash });
+      const login = await call('POST', '/api/v1/auth/login', { body: { email, password: TEST_PASSWORD } });
+      if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+      users[role] = {
+        id: user.id,
+        email,
+        token: login.body.access_token,
+        refreshToken: login.body.refresh_token,
+      };
+    }
+    return { orgId: org.id, name: org.name, users };
+  }
+
+  async function close() {
+    for (const w of workers) w.shutdown();
+    await running;
+    await workerConnection?.close();
+    (server as import('node:http').Server).closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await hub.close();
+    await connection.close();
+    await db.end();
+  }
+
+  return { db, temporal, baseUrl, prefix, config, call, createOrg, close };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Polls until `check` returns a value other than undefined, or fails after the deadline. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export type { Db };

@@ -1,0 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
+
+/**
+ * With RECORD_HISTORIES=1, saves a run's history to test/histories/<name>.json for the replay
+ * suite. The CLI writes the same JSON the Web UI downloads.
+ */
+export function recordHistory(workflowId: string, name: string): void {
+  if (!process.env.RECORD_HISTORIES) return;
+  const json = execFileSync(temporalCliPath(), [
+    'workflow',
+    'show',
+    '--workflow-id',
+    workflowId,
+    '--address',
+    inject('temporalAddress'),
+    '--output',
+    'json',
+  ]);
+  fs.writeFileSync(path.join(PROJECT_ROOT, 'test', 'histories', `${name}.json`), json);
+}

@@ -1,0 +1,130 @@
+import { sql } from 'slonik';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+const TWILIO_TOKEN = 'inbound-test-token';
+let h: Harness;
+let token: string;
+beforeAll(async () => {
+  h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
+  token = (await h.createOrg(['supervisor'])).users.supervisor.token;
+});
+afterAll(() => h.close());
+
+let n = 0;
+async function contactCustomer(phone: string, channel: 'sms' | 'email') {
+  const c = await h.call('POST', '/api/v1/customers', {
+    token,
+    body: {
+      external_id: `ct-${++n}`,
+      first_name: 'Lee',
+      last_name: 'Park',
+      email: `lee${n}@example.com`,
+      phone,
+    },
+  });
+  const started = await h.call('POST', '/api/v1/actions/contact-customer', {
+    token,
+    body: {
+      customer_id: c.body.id,
+      communication_type: channel,
+      template: 'fraud_verification',
+      variables: { amount: '£4,800.00', merchant: 'CoinFast' },
+      expect_reply: true,
+    },
+  });
+  expect(started.status).toBe(202);
+  // The message reaches the outbox (email with signed answer links; SMS asks for a reply).
+  const sms = await eventually(
+    async () =>
+      (await h.db.maybeOneFirst(sql.unsafe`
+      SELECT o.body_text FROM outbox_messages o JOIN notification_deliveries d ON d.id = o.delivery_id
+      JOIN notifications x ON x.id = d.notification_id
+      WHERE x.metadata->>'contact_id' = ${started.body.id} AND o.channel = ${channel}`)) ?? undefined,
+  );
+  return { contact: started.body, sms: String(sms) };
+}
+
+const awaitAnswer = (id: string) =>
+  eventually(async () => {
+    const c = await h.call('GET', `/api/v1/contacts/${id}`, { token });
+    return c.body.status === 'replied' ? c.body : undefined;
+  });
+
+describe('customer contact', () => {
+  it('asks by email and takes the answer from the signed link', async () => {
+    const { contact, sms } = await contactCustomer('+1 415 555 0101', 'email');
+    expect(sms).toMatch(/We saw a payment of £4,800.00 at CoinFast\. Was it you\?/);
+    const link = /yes (\S+)/.exec(sms)![1]!;
+    expect(link).toContain(`/api/v1/contact/${contact.id}.`);
+    const path = new URL(link).pathname + new URL(link).search;
+
+    const forged = await h.call('GET', path.replace(/\.[^.?]+\?/, '.forged?'));
+    expect(forged.status).toBe(404);
+    const answered = await h.call('GET', path);
+    expect(answered.body).toEqual({ recorded: true, answer: 'yes' });
+    expect(await awaitAnswer(contact.id)).toMatchObject({
+      answer: 'yes',
+      answered_via: 'link',
+      current_channel: 'email',
+    });
+    const result = await h.temporal.workflow.getHandle(contact.workflow_id).result();
+    expect(result).toEqual({ outcome: 'yes', channel: 'email' });
+  });
+
+  it('asks by SMS within 160 characters and takes a NO by inbound SMS, signed by Twilio', async () => {
+    const { contact, sms } = await contactCustomer('+1 415 555 0102', 'sms');
+    expect(sms).toBe(
+      'Did you make this payment?: £4,800.00 at CoinFast. Reply YES if it was you, NO if not.',
+    );
+    const url = `${h.baseUrl}/webhooks/twilio/inbound`;
+    const params = { From: '+14155550102', To: '+15005550006', Body: 'No', MessageSid: 'SMin1' };
+    const forged = await h.call('POST', '/webhooks/twilio/inbound', {
+      rawBody: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+    });
+    expect(forged.status).toBe(401);
+    const ok = await h.call('POST', '/webhooks/twilio/inbound', {
+      rawBody: new URLSearchParams(params).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, url, params),
+      },
+    });
+    expect(ok.status).toBe(200);
+    expect(await awaitAnswer(contact.id)).toMatchObject({ answer: 'no', answered_via: 'sms' });
+  });
+
+  it('records an answer given to staff, once', async () => {
+    const { contact } = await contactCustomer('+1 415 555 0103', 'sms');
+    const first = await h.call('POST', `/api/v1/contacts/${contact.id}/answer`, {
+      token,
+      body: { answer: 'yes' },
+    });
+    expect(first.status).toBe(202);
+    expect(await awaitAnswer(contact.id)).toMatchObject({ answer: 'yes', answered_via: 'agent' });
+    const again = await h.call('POST', `/api/v1/contacts/${contact.id}/answer`, {
+      token,
+      body: { answer: 'no' },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses bad requests', async () => {
+    const bad = await h.call('POST', '/api/v1/actions/contact-customer', {
+      token,
+      body: {
+        customer_id: '00000000-0000-4000-8000-000000000000',
+        communication_type: 'fax',
+        template: 'nope',
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.communication_type',
+      'body.template',
+    ]);
+    expect((await h.call('GET', '/api/v1/contact/garbage?answer=yes')).status).toBe(404);
+  });
+});

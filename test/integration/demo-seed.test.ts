@@ -1,0 +1,31 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../db/pool.js';
+import { DEMO_ADMIN, seedDemo } from '../../db/seed/demo.js';
+import { verifyPassword } from '../../lib/passwords.js';
+
+let db: Db;
+beforeAll(async () => {
+  db = await createDb(inject('databaseUrl'), { maximumPoolSize: 2 });
+});
+afterAll(() => db.end());
+
+describe('demo data', () => {
+  it('loads once: staff, customers with accounts and cards, a month of transactions', async () => {
+    const first = await seedDemo(db, { cardHashKey: 'k'.repeat(32) });
+    const second = await seedDemo(db, { cardHashKey: 'k'.repeat(32) });
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ created: false, orgId: first.orgId });
+    const counts = await db.one(sql.unsafe`
+      SELECT
+        (SELECT count(*) FROM users WHERE org_id = ${first.orgId}) AS users,
+        (SELECT count(*) FROM customers WHERE org_id = ${first.orgId}) AS customers,
+        (SELECT count(*) FROM cards WHERE org_id = ${first.orgId}) AS cards,
+        (SELECT count(*) FROM transactions WHERE org_id = ${first.orgId}) AS transactions`);
+    expect(counts).toEqual({ users: 5, customers: 3, cards: 3, transactions: 72 });
+    const hash = await db.oneFirst(
+      sql.unsafe`SELECT password_hash FROM users WHERE email = ${DEMO_ADMIN.email}`,
+    );
+    expect(await verifyPassword(String(hash), DEMO_ADMIN.password)).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { createLogger } from '../lib/logger.js';
+import { createDatabaseIfMissing } from '../db/ensure-database.js';
+import { createDb } from '../db/pool.js';
+import { createTemporalClient, createWorkerConnection } from '../temporal/connection.js';
+import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
+import { providersFromConfig } from '../activities/notify/providers/index.js';
+import { ensureSchedules } from '../temporal/schedules.js';
+import { createWorkers } from './create-workers.js';
+
+/**
+ * Worker process: serves every context's task queue (or those in WORKER_CONTEXTS, so each can run
+ * as its own deployment). SIGINT/SIGTERM drain in-flight tasks before the pools close.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  await createDatabaseIfMissing(databaseUrl);
+  const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  const connection = await createWorkerConnection(config);
+  const temporal = await createTemporalClient(config);
+  const workers = await createWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: {
+      db,
+      temporal,
+      thresholds: { ...DEFAULT_THRESHOLDS, ...config.SCREENING_THRESHOLDS },
+      providers: providersFromConfig(config),
+      ...(config.LINK_SIGNING_KEY && { linkKey: config.LINK_SIGNING_KEY }),
+      publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`,
+    },
+    contexts: config.WORKER_CONTEXTS.length ? config.WORKER_CONTEXTS : undefined,
+    taskQueuePrefix: config.TASK_QUEUE_PREFIX,
+    usePrebuiltBundles: config.NODE_ENV === 'production',
+  });
+  if (!config.WORKER_CONTEXTS.length || config.WORKER_CONTEXTS.includes('platform')) {
+    await ensureSchedules(temporal, config.TASK_QUEUE_PREFIX);
+  }
+  log.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
+  // Worker.run() installs SIGINT/SIGTERM handlers (Runtime shutdownSignals) that drain and resolve.
+  await Promise.all(workers.map((w) => w.run()));
+  await connection.close();
+  await temporal.connection.close();
+  await db.end();
+  log.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { createPlatformActivities } from '../activities/platform/index.js';
+import type { Client } from '@temporalio/client';
+import { createContactActivities } from '../activities/notify/contact.js';
+import { createNotifyActivities, type NotifyDeps } from '../activities/notify/index.js';
+import { createTriageActivities } from '../activities/triage/index.js';
+import type { Db } from '../db/pool.js';
+import type { ScreeningThresholds } from '../workflows/triage/screening.js';
+import type { Context } from '../temporal/task-queues.js';
+
+import { PROJECT_ROOT } from '../lib/paths.js';
+
+// Workflow source is bundled from workflows/ (dev) or read prebuilt from dist/workflow-bundles (production).
+const WORKFLOWS_DIR = path.join(PROJECT_ROOT, 'workflows');
+
+export type WorkerDeps = {
+  db: Db;
+  /** For activities that talk to other workflows (e.g. a triage agent freezing a card). */
+  temporal: Client;
+  taskQueuePrefix?: string;
+  thresholds?: ScreeningThresholds;
+  /** Email and SMS providers; a channel without one uses the local outbox. */
+  providers?: NotifyDeps['providers'];
+  /** Signs customers' answer links (LINK_SIGNING_KEY); the API verifies with the same key. */
+  linkKey?: string;
+  /** Where answer links point (PUBLIC_URL). */
+  publicUrl?: string;
+};
+
+/** Which workflows and activities each context's task queue runs. Adding a context is one entry here. */
+export const WORKER_REGISTRY: Partial<
+  Record<Context, { workflowsPath: string; activities: (deps: WorkerDeps) => object }>
+> = {
+  platform: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'platform', 'index.ts'),
+    activities: (deps) => createPlatformActivities(deps),
+  },
+  notify: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'notify', 'index.ts'),
+    activities: (deps) => ({ ...createNotifyActivities(deps), ...createContactActivities(deps) }),
+  },
+  triage: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'triage', 'index.ts'),
+    activities: (deps) => createTriageActivities(deps),
+  },
+};

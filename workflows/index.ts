@@ -1,0 +1,4 @@
+// Every workflow the workers register, one folder per context.
+export * from './platform/index.js';
+export * from './triage/index.js';
+export * from './notify/index.js';

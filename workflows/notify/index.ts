@@ -1,0 +1,3 @@
+export * from './deliver-notification.js';
+export * from './messages.js';
+export * from './customer-contact.js';

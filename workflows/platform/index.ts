@@ -1,0 +1,2 @@
+export * from './pipeline-check.js';
+export * from './maintenance.js';

@@ -1,0 +1,51 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { createTriageActivities } from '../../activities/triage/index.js';
+import { AlertId, CustomerId, Domain, OrgId, Priority } from '../search-attributes.js';
+import { alertTriage } from './alert-triage.js';
+
+const { screenTransaction } = proxyActivities<ReturnType<typeof createTriageActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export type EvaluateTransactionInput = { orgId: string; transactionId: string };
+
+export const triageWorkflowId = (alertId: string) => `triage-alert-${alertId}`;
+
+/**
+ * Real-time screening of one transaction (`tx-eval-<transactionId>`): scores it, raises an alert
+ * when a rule fires, and starts triage for high and critical alerts (the triage outlives this run).
+ */
+export async function evaluateTransaction(input: EvaluateTransactionInput) {
+  const screening = await screenTransaction(input);
+  const alert = screening.alert;
+  let triageStarted = false;
+  if (alert && (alert.priority === 'high' || alert.priority === 'critical')) {
+    try {
+      await startChild(alertTriage, {
+        workflowId: triageWorkflowId(alert.id),
+        args: [{ orgId: input.orgId, alertId: alert.id }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: OrgId, value: input.orgId },
+          { key: AlertId, value: alert.id },
+          { key: CustomerId, value: alert.customerId },
+          { key: Priority, value: alert.priority },
+          { key: Domain, value: 'triage' },
+        ],
+      });
+      triageStarted = true;
+    } catch (err) {
+      // An operator started it first: one triage per alert either way.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      triageStarted = true;
+    }
+  }
+  return {
+    riskScore: screening.riskScore,
+    alertId: alert?.id ?? null,
+    priority: alert?.priority ?? null,
+    triageStarted,
+  };
+}

@@ -1,0 +1,5 @@
+export * from './alert-triage.js';
+export * from './card-freeze.js';
+export * from './dispute-lifecycle.js';
+export * from './evaluate-transaction.js';
+export * from './dispute-rules.js';

@@ -24,6 +24,8 @@ import { auditRoutes } from './routes/audit.js';
 import { contactRoutes, inboundSmsRoute } from './routes/contact.js';
 import { customerRoutes } from './routes/customers.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { rulesRoutes } from './routes/rules.js';
+import { rulesAdminRoutes } from './routes/rules-admin.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -122,6 +124,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, alertRoutes(workflows));
   app.route(API_BASE, actionRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
+  app.route(API_BASE, rulesRoutes(workflows));
+  app.route(API_BASE, rulesAdminRoutes(workflows));
   app.route(API_BASE, streamRoutes({ db, hub: deps.hub }));
   app.route(API_BASE, auditRoutes({ db }));
   app.route(API_BASE, contactRoutes({ ...workflows, linkKey: config.LINK_SIGNING_KEY ?? config.JWT_SECRET }));

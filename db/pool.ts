@@ -32,9 +32,12 @@ const typeParsers = [
 
 export type Db = DatabasePool;
 
-export function createDb(url: string, opts: { maximumPoolSize?: number } = {}): Promise<Db> {
+export function createDb(
+  url: string,
+  opts: { maximumPoolSize?: number; interceptors?: Interceptor[] } = {},
+): Promise<Db> {
   return createPool(url, {
-    interceptors: [resultParser],
+    interceptors: [...(opts.interceptors ?? []), resultParser],
     typeParsers,
     maximumPoolSize: opts.maximumPoolSize ?? 10,
     // Fail fast when Postgres is unreachable, so /health/ready answers promptly.

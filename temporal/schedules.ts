@@ -20,6 +20,20 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     },
+    {
+      // The seed's 5-minute pass; a pass still running when the next is due makes it skip.
+      scheduleId: `${prefix}rules-periodic`,
+      spec: { intervals: [{ every: '5 minutes' }] },
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: 'evaluateAlertRules',
+        workflowId: `${prefix}rules-periodic`,
+        taskQueue: taskQueue('rules', prefix),
+        args: [{}],
+        typedSearchAttributes: [{ key: Domain, value: 'rules' }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    },
   ];
   for (const s of schedules) {
     try {

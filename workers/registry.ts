@@ -3,6 +3,7 @@ import { createPlatformActivities } from '../activities/platform/index.js';
 import type { Client } from '@temporalio/client';
 import { createContactActivities } from '../activities/notify/contact.js';
 import { createNotifyActivities, type NotifyDeps } from '../activities/notify/index.js';
+import { createRulesActivities } from '../activities/rules/index.js';
 import { createTriageActivities } from '../activities/triage/index.js';
 import type { Db } from '../db/pool.js';
 import type { ScreeningThresholds } from '../workflows/triage/screening.js';
@@ -42,5 +43,9 @@ export const WORKER_REGISTRY: Partial<
   triage: {
     workflowsPath: path.join(WORKFLOWS_DIR, 'triage', 'index.ts'),
     activities: (deps) => createTriageActivities(deps),
+  },
+  rules: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'rules', 'index.ts'),
+    activities: (deps) => createRulesActivities(deps),
   },
 };

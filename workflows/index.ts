@@ -2,3 +2,4 @@
 export * from './platform/index.js';
 export * from './triage/index.js';
 export * from './notify/index.js';
+export * from './rules/index.js';

@@ -175,7 +175,7 @@ describe('triage end to end (real Postgres, Temporal and worker)', () => {
     expect(afterReopen.body.status).toBe('assigned');
     expect(afterReopen.body.timeline.at(-1)).toMatchObject({ type: 'reopened' });
 
-    recordHistory(`tx-eval-${tx.body.id}`, 'evaluate-transaction.v1');
+    recordHistory(`tx-eval-${tx.body.id}`, 'evaluate-transaction.v2');
     recordHistory(`triage-alert-${alert.id}`, 'alert-triage.v2');
     recordHistory(`card-freeze-${fixture.card.id}`, 'card-freeze.v1');
 

@@ -1,7 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import type { createRulesActivities } from '../../activities/rules/index.js';
 import type { createTriageActivities } from '../../activities/triage/index.js';
 import { AlertId, CustomerId, Domain, OrgId, Priority } from '../search-attributes.js';
+import { siblingTaskQueue } from '../task-queue.js';
 import { alertTriage } from './alert-triage.js';
 
 const { screenTransaction } = proxyActivities<ReturnType<typeof createTriageActivities>>({
@@ -42,7 +44,19 @@ export async function evaluateTransaction(input: EvaluateTransactionInput) {
       triageStarted = true;
     }
   }
+  // Since the rules context shipped: the customer's real-time alert rules (transaction_limit,
+  // merchant_name, and the account_threshold / spending_target rules this transaction touches).
+  let rulesFired: number | undefined;
+  if (patched('rules-realtime')) {
+    const rules = proxyActivities<ReturnType<typeof createRulesActivities>>({
+      taskQueue: siblingTaskQueue('triage', 'rules'),
+      startToCloseTimeout: '30 seconds',
+      retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+    });
+    rulesFired = await rules.evaluateTransactionRules(input);
+  }
   return {
+    ...(rulesFired !== undefined && { rulesFired }),
     riskScore: screening.riskScore,
     alertId: alert?.id ?? null,
     priority: alert?.priority ?? null,

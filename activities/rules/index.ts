@@ -1,0 +1,209 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import * as bills from '../../db/rules/bills.js';
+import {
+  applyEvaluation,
+  customerRules,
+  periodicPage,
+  transactionForRules,
+  undispatchedNotifications,
+} from '../../db/rules/evaluation.js';
+import { startDeliveries } from '../../temporal/deliveries.js';
+import { nextDueDate } from '../../workflows/rules/bill-schedule.js';
+import {
+  ALERT_TYPES,
+  evaluateUpcomingBill,
+  REALTIME_TYPES,
+  type Rule,
+} from '../../workflows/rules/evaluators.js';
+import { evaluateRows, ruleChannels } from './engine.js';
+
+export type RulesDeps = { db: Db; temporal: Client; taskQueuePrefix?: string };
+
+export type PageResult = { evaluated: number; fired: number; nextAfterId: string | null };
+
+/**
+ * The rules context's side effects. An evaluation's writes (rule state, notifications) commit in
+ * one transaction with dedup keys, so a retry or a crash never notifies twice; deliveries start
+ * after the commit, and a notification whose delivery did not start is picked up by the next pass.
+ */
+export function createRulesActivities(deps: RulesDeps) {
+  const { db } = deps;
+  const prefix = deps.taskQueuePrefix ?? '';
+  const deliver = (created: { id: string; org_id: string; customer_id: string }[]) =>
+    startDeliveries(deps.temporal, created, prefix);
+
+  return {
+    /** One page of the periodic pass: a few queries for the whole page, whatever its size. */
+    async evaluateRulePage(input: {
+      afterId: string | null;
+      before: string | null;
+      limit: number;
+    }): Promise<PageResult> {
+      const rows = await periodicPage(db, input);
+      const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
+      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes));
+      await deliver(created);
+      return {
+        evaluated: evaluatedIds.length,
+        fired: created.length,
+        nextAfterId: rows.length === input.limit ? rows.at(-1)!.id : null,
+      };
+    },
+
+    /** Starts the deliveries a crashed evaluation committed but never started. */
+    async dispatchPendingNotifications(): Promise<number> {
+      const pending = await undispatchedNotifications(db);
+      await deliver([...pending]);
+      return pending.length;
+    },
+
+    /**
+     * Real-time rules of one transaction: transaction_limit and merchant_name, and the
+     * account_threshold and spending_target rules it touches (its account; budgets of its category).
+     */
+    async evaluateTransactionRules(input: { orgId: string; transactionId: string }): Promise<number> {
+      const tx = await transactionForRules(db, input.orgId, input.transactionId);
+      if (!tx)
+        throw ApplicationFailure.nonRetryable(`transaction ${input.transactionId} not found`, 'NotFound');
+      const rows = (await customerRules(db, input.orgId, tx.customer_id, REALTIME_TYPES)).filter((r) => {
+        if (r.alert_type === 'account_threshold')
+          return !!tx.account_id && r.conditions.account_id === tx.account_id;
+        if (r.alert_type === 'spending_target')
+          return r.budget_category === null || r.budget_category === tx.merchant_category;
+        return true;
+      });
+      return db
+        .transaction(async (t) => {
+          // Lock the customer's rules so a concurrent transaction's evaluation reads the state this one writes.
+          await t.query(
+            sql.unsafe`SELECT 1 FROM alert_rules WHERE id = ANY(${sql.array(
+              rows.map((r) => r.id),
+              'uuid',
+            )}) FOR UPDATE`,
+          );
+          const fresh = rows.length
+            ? (await customerRules(t, input.orgId, tx.customer_id, REALTIME_TYPES)).filter((r) =>
+                rows.some((x) => x.id === r.id),
+              )
+            : [];
+          const { evaluatedIds, changes } = evaluateRows(fresh, Date.now(), tx);
+          return applyEvaluation(t, evaluatedIds, changes);
+        })
+        .then(async (created) => {
+          await deliver(created);
+          return created.length;
+        });
+    },
+
+    /** Every rule of one customer that can be evaluated now (the admin's "evaluate now"). */
+    async evaluateCustomerRules(input: { orgId: string; customerId: string }): Promise<PageResult> {
+      const rows = await customerRules(db, input.orgId, input.customerId, ALERT_TYPES);
+      const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
+      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes));
+      await deliver(created);
+      return { evaluated: evaluatedIds.length, fired: created.length, nextAfterId: null };
+    },
+
+    /** What the bill reminder needs to plan its timers. Null when the bill is gone. */
+    async loadBill(input: { orgId: string; billId: string }) {
+      const bill = await bills.getBill(db, input.orgId, input.billId);
+      if (!bill) return null;
+      const [timezone, rules] = await Promise.all([
+        db.oneFirst(
+          sql.type(
+            z.object({ timezone: z.string() }),
+          )`SELECT timezone FROM customers WHERE org_id = ${input.orgId} AND id = ${bill.customer_id}`,
+        ),
+        bills.billRules(db, input.orgId, input.billId),
+      ]);
+      return {
+        status: bill.status,
+        dueDate: bill.next_due_date,
+        paid: bill.paid_through !== null && bill.paid_through >= bill.next_due_date,
+        timezone,
+        reminders: rules.map((r) => ({
+          ruleId: r.id,
+          daysBefore: r.days_before,
+          notified: r.last_due_date_notified === bill.next_due_date,
+        })),
+      };
+    },
+
+    /**
+     * Reminds the customer of the bill due on `dueDate` for one rule, once: checked again here
+     * (still due, not paid, rule still on), written with its dedup key in one transaction.
+     */
+    async sendBillReminder(input: {
+      orgId: string;
+      billId: string;
+      ruleId: string;
+      dueDate: string;
+      today: string;
+    }): Promise<{ notificationId: string | null }> {
+      const created = await db.transaction(async (t) => {
+        const bill = await bills.getBill(t, input.orgId, input.billId);
+        if (!bill || bill.status !== 'active' || bill.next_due_date !== input.dueDate) return [];
+        if (bill.paid_through !== null && bill.paid_through >= input.dueDate) return [];
+        const rule = await t.maybeOne(sql.type(
+          z.object({
+            id: z.string(),
+            conditions: z.record(z.unknown()),
+            metadata: z.record(z.unknown()),
+            email_delivery: z.boolean(),
+            sms_delivery: z.boolean(),
+          }),
+        )`
+          SELECT id, conditions, metadata, email_delivery, sms_delivery FROM alert_rules
+          WHERE org_id = ${input.orgId} AND id = ${input.ruleId} AND bill_id = ${input.billId}
+            AND active AND deleted_at IS NULL
+          FOR UPDATE`);
+        if (!rule) return [];
+        const result = evaluateUpcomingBill(
+          { ...rule, alert_type: 'upcoming_bill' } as unknown as Rule<'upcoming_bill'>,
+          {
+            id: bill.id,
+            name: bill.name,
+            amount: bill.amount,
+            currency: bill.currency,
+            due_date: bill.next_due_date,
+          },
+          input.today,
+        );
+        if (!result.fire) return [];
+        return applyEvaluation(
+          t,
+          [rule.id],
+          [
+            {
+              ruleId: rule.id,
+              orgId: input.orgId,
+              metadata: result.metadata,
+              notification: {
+                customerId: bill.customer_id,
+                ...result.fire,
+                channels: ruleChannels(rule),
+                dedupKey: result.fire.dedupKey,
+              },
+            },
+          ],
+        );
+      });
+      await deliver(created);
+      return { notificationId: created[0]?.id ?? null };
+    },
+
+    /** The occurrence due on `dueDate` is over: move to the next one, or complete a one-off bill. */
+    async advanceBill(input: { orgId: string; billId: string; dueDate: string }) {
+      const bill = await bills.getBill(db, input.orgId, input.billId);
+      if (!bill) return { status: 'gone' as const, nextDueDate: null };
+      const next = nextDueDate(input.dueDate, bill.recurrence, bill.first_due_date);
+      const moved = await bills.advanceBill(db, input.orgId, input.billId, input.dueDate, next);
+      const now = moved ?? bill;
+      return { status: now.status, nextDueDate: now.status === 'active' ? now.next_due_date : null };
+    },
+  };
+}

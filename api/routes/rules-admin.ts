@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/pool.js';
+import { getCustomer } from '../../db/triage/customers.js';
+import { CustomerId, Domain, OrgId } from '../../temporal/search-attributes.js';
+import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
+import { taskQueue } from '../../temporal/task-queues.js';
+import type { evaluateCustomerRules } from '../../workflows/rules/evaluate-customer-rules.js';
+import { auditRequest } from '../audit.js';
+import { notFound } from '../errors.js';
+import { errorResponses, json, newRouter, securedRoute } from '../router.js';
+import { Uuid } from '../schemas.js';
+
+const routes = {
+  evaluateCustomer: securedRoute('rules:write', {
+    method: 'post',
+    path: '/admin/alert-rules/evaluate-customer/{customerId}',
+    tags: ['admin'],
+    summary: 'Evaluate every rule of one customer now (workflow rules-evaluate-<customerId>)',
+    request: {
+      params: z.object({ customerId: Uuid.openapi({ param: { name: 'customerId', in: 'path' } }) }),
+    },
+    responses: {
+      200: json(z.object({ evaluated: z.number().int(), fired: z.number().int() }), 'Evaluated'),
+      ...errorResponses,
+    },
+  }),
+  schedules: securedRoute('workflows:admin', {
+    method: 'get',
+    path: '/admin/schedules',
+    tags: ['admin'],
+    summary: 'Sentinel’s Temporal schedules with their last and next runs',
+    responses: {
+      200: json(
+        z.object({
+          data: z.array(
+            z.object({
+              schedule_id: z.string(),
+              workflow_type: z.string().nullable(),
+              paused: z.boolean(),
+              last_run_at: z.string().nullable(),
+              last_workflow_id: z.string().nullable(),
+              next_run_at: z.string().nullable(),
+            }),
+          ),
+        }),
+        'Schedules',
+      ),
+      ...errorResponses,
+    },
+  }),
+};
+
+/** How long "evaluate now" waits for its workflow before answering 503. */
+const EVALUATE_DEADLINE_MS = 30_000;
+
+export function rulesAdminRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+  const { db, temporal } = deps;
+  return newRouter()
+    .openapi(routes.evaluateCustomer, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const { customerId } = c.req.valid('param');
+      if (!(await getCustomer(db, orgId, customerId))) throw notFound('customer');
+      const result = await temporal.connection.withDeadline(Date.now() + EVALUATE_DEADLINE_MS, async () => {
+        // Concurrent requests for one customer share a run.
+        const handle = await temporal.workflow.start<typeof evaluateCustomerRules>('evaluateCustomerRules', {
+          workflowId: `rules-evaluate-${customerId}`,
+          taskQueue: taskQueue('rules', deps.taskQueuePrefix),
+          args: [{ orgId, customerId }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowExecutionTimeout: '1 minute',
+          typedSearchAttributes: [
+            { key: OrgId, value: orgId },
+            { key: CustomerId, value: customerId },
+            { key: Domain, value: 'rules' },
+          ],
+        });
+        return handle.result();
+      });
+      await auditRequest(db, c, {
+        action: 'alert_rules.evaluated',
+        resourceType: 'customer',
+        resourceId: customerId,
+      });
+      return c.json({ evaluated: result.evaluated, fired: result.fired }, 200);
+    })
+    .openapi(routes.schedules, async (c) => {
+      const data = [];
+      const list = temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, async () => {
+        const out = [];
+        for await (const s of temporal.schedule.list()) {
+          if (s.scheduleId.startsWith(deps.taskQueuePrefix)) out.push(s);
+        }
+        return out;
+      });
+      for (const s of await list) {
+        const last = s.info.recentActions.at(-1);
+        data.push({
+          schedule_id: s.scheduleId,
+          workflow_type: s.action?.type === 'startWorkflow' ? s.action.workflowType : null,
+          paused: s.state.paused,
+          last_run_at: last?.takenAt.toISOString() ?? null,
+          last_workflow_id: last?.action.workflow.workflowId ?? null,
+          next_run_at: s.info.nextActionTimes[0]?.toISOString() ?? null,
+        });
+      }
+      return c.json({ data: data.sort((a, b) => a.schedule_id.localeCompare(b.schedule_id)) }, 200);
+    });
+}

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { deliverNotification } from '../workflows/notify/deliver-notification.js';
 import { CustomerId, Domain, OrgId } from './search-attributes.js';
+import { startWorkflow } from './start.js';
 import { taskQueue } from './task-queues.js';
 
 export const deliverWorkflowId = (notificationId: string) => `deliver-${notificationId}`;
@@ -16,7 +17,7 @@ export async function startDeliveries(
 ): Promise<void> {
   for (const n of notifications) {
     try {
-      await client.workflow.start<typeof deliverNotification>('deliverNotification', {
+      await startWorkflow<typeof deliverNotification>(client, 'deliverNotification', {
         workflowId: deliverWorkflowId(n.id),
         taskQueue: taskQueue('notify', prefix),
         args: [{ orgId: n.org_id, notificationId: n.id }],

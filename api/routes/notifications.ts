@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import * as deliveries from '../../db/notify/deliveries.js';
 import * as notifications from '../../db/notify/notifications.js';
 import { listOutbox } from '../../db/notify/outbox.js';
@@ -10,17 +10,12 @@ import { DEFAULT_TEMPLATES, templateError } from '../../lib/templates.js';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { CustomerId, Domain, OrgId } from '../../temporal/search-attributes.js';
-import { startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
+import { deliverWorkflowId, startDeliveries } from '../../temporal/deliveries.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
-import type { deliverNotification } from '../../workflows/notify/deliver-notification.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
 import { TimeZone } from '../schemas.js';
-
-export const deliverWorkflowId = (notificationId: string) => `deliver-${notificationId}`;
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
 const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
@@ -279,22 +274,8 @@ export function notificationRoutes(deps: {
         ...body,
         source: 'api',
       });
-      try {
-        await startWorkflow<typeof deliverNotification>(deps.temporal, 'deliverNotification', {
-          workflowId: deliverWorkflowId(row.id),
-          taskQueue: taskQueue('notify', deps.taskQueuePrefix),
-          args: [{ orgId: p.orgId, notificationId: row.id }],
-          // One delivery run per notification, ever: a repeated request sends nothing again.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: OrgId, value: p.orgId },
-            { key: CustomerId, value: row.customer_id },
-            { key: Domain, value: 'notify' },
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      // One delivery run per notification, ever: a repeated request sends nothing again.
+      await startDeliveries(deps.temporal, [row], deps.taskQueuePrefix);
       if (created) {
         await auditRequest(db, c, {
           action: 'notification.sent',

@@ -37,18 +37,25 @@ export type RuleContextRow = z.infer<typeof ruleContextRow>;
  */
 function withContext(page: ReturnType<typeof sql.fragment>) {
   return sql.type(ruleContextRow)`
+    WITH r AS MATERIALIZED (${page}),
+    -- Each budget of the page once, however many rules watch it.
+    page_budgets AS MATERIALIZED (SELECT DISTINCT budget_id FROM r WHERE budget_id IS NOT NULL),
+    spending AS MATERIALIZED (
+      SELECT v.budget_id, v.period_key, v.spent FROM page_budgets p
+      CROSS JOIN LATERAL (SELECT * FROM budget_spending v WHERE v.budget_id = p.budget_id) v
+    )
     SELECT r.id, r.org_id, r.customer_id, r.alert_type, r.conditions, r.metadata, r.email_delivery,
       r.sms_delivery, r.trigger_count, to_char(now() AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_today,
       a.account_type, a.balance, a.currency AS account_currency,
       g.name AS goal_name, g.current_amount, g.target_amount,
       b.name AS budget_name, b.amount AS budget_amount, b.currency AS budget_currency, b.category AS budget_category,
       s.period_key AS budget_period, s.spent
-    FROM (${page}) r
+    FROM r
     JOIN customers c ON c.id = r.customer_id AND c.org_id = r.org_id
     LEFT JOIN accounts a ON a.id = r.account_id AND a.org_id = r.org_id
     LEFT JOIN goals g ON g.id = r.goal_id AND g.org_id = r.org_id
     LEFT JOIN budgets b ON b.id = r.budget_id AND b.org_id = r.org_id
-    LEFT JOIN budget_spending s ON s.budget_id = b.id
+    LEFT JOIN spending s ON s.budget_id = b.id
     ORDER BY r.id`;
 }
 

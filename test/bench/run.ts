@@ -2,9 +2,10 @@
  * `npm run bench [-- name]`: runs the benchmarks under test/bench/. Each prints its figures
  * beside a baseline measured in the same run.
  */
+import { rulesBench } from './rules.js';
 import { triageBench } from './triage.js';
 
-const BENCHES: Record<string, () => Promise<void>> = { triage: triageBench };
+const BENCHES: Record<string, () => Promise<void>> = { triage: triageBench, rules: rulesBench };
 
 const only = process.argv.slice(2);
 const names = only.length ? only : Object.keys(BENCHES);

@@ -15,7 +15,7 @@ import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
-import { Currency, PositiveMoney, Uuid } from '../schemas.js';
+import { Currency, Money, PositiveMoney, Uuid } from '../schemas.js';
 
 const literals = <T extends readonly number[]>(values: T) =>
   z.union(values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<T[number]>, z.ZodLiteral<T[number]>]);
@@ -87,7 +87,7 @@ const DateOnly = z.string().date().openapi({ example: '2026-12-01' });
 const GoalFields = {
   name: z.string().trim().min(1).max(100),
   target_amount: PositiveMoney,
-  current_amount: PositiveMoney.or(z.literal('0')).or(z.literal('0.00')).optional(),
+  current_amount: Money.refine((v) => !v.startsWith('-'), 'must not be negative').optional(),
   currency: Currency.optional(),
   target_date: DateOnly.nullable().optional(),
 };
@@ -234,6 +234,18 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     }
   }
 
+  /** A bill's account, when given, must be the customer's own. */
+  const checkBillAccount = async (
+    orgId: string,
+    customerId: string,
+    accountId: string | null | undefined,
+  ) => {
+    if (!accountId) return;
+    const found = await db.exists(sql.unsafe`
+      SELECT 1 FROM accounts WHERE org_id = ${orgId} AND id = ${accountId} AND customer_id = ${customerId}`);
+    if (!found) throw fieldError('body.account_id', 'no such account for this customer');
+  };
+
   const budgetView = async (orgId: string, b: budgets.BudgetRow) => {
     const s = await db.one(sql.type(
       z.object({
@@ -364,6 +376,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
         const body = c.req.valid('json');
         const result = await idempotent(db, c, 'bill', body, async () => {
           await requireCustomer(orgId, body.customer_id);
+          await checkBillAccount(orgId, body.customer_id, body.account_id);
           const row = await bills.createBill(db, orgId, body);
           try {
             await notifyBillReminder(temporal, row, prefix, 'created');
@@ -385,7 +398,10 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       .openapi(billRoutes.update, async (c) => {
         const orgId = c.get('principal').orgId;
         const body = c.req.valid('json');
-        const row = await bills.updateBill(db, orgId, c.req.valid('param').id, {
+        const current = await bills.getBill(db, orgId, c.req.valid('param').id);
+        if (!current) throw notFound('bill');
+        await checkBillAccount(orgId, current.customer_id, body.account_id);
+        const row = await bills.updateBill(db, orgId, current.id, {
           ...body,
           // A new due date brings a finished bill back.
           ...(body.next_due_date && { status: 'active' as const }),

@@ -349,6 +349,67 @@ describe('alert rule inputs', () => {
     ).toBe(before);
   });
 
+  it('updates and deletes goals, budgets and bills; a deleted target takes its rules with it', async () => {
+    const c = await customer();
+    const goal = await h.call('POST', '/api/v1/goals', {
+      token,
+      body: { customer_id: c.id, name: 'House', target_amount: '50000.00' },
+    });
+    expect(goal.body).toMatchObject({ current_amount: '0.00', currency: 'USD' });
+    const patched = await h.call('PATCH', `/api/v1/goals/${goal.body.id}`, {
+      token,
+      body: { current_amount: '12500.50' },
+    });
+    expect(patched.body.current_amount).toBe('12500.50');
+    const r = await rule({ customer_id: c.id, alert_type: 'goal', conditions: { goal_id: goal.body.id } });
+    expect((await h.call('DELETE', `/api/v1/goals/${goal.body.id}`, { token })).status).toBe(204);
+    expect((await h.call('GET', `/api/v1/alert-rules/${r.body.id}`, { token })).status).toBe(404);
+    const budget = await h.call('POST', '/api/v1/budgets', {
+      token,
+      body: { customer_id: c.id, name: 'Fun', amount: '100.00', period: 'weekly' },
+    });
+    expect(budget.body).toMatchObject({ spent: '0.00', period_key: expect.stringMatching(/^\d{4}-W\d{2}$/) });
+    const listed = await h.call('GET', `/api/v1/budgets?customer_id=${c.id}`, { token });
+    expect(listed.body.data.map((b: { id: string }) => b.id)).toEqual([budget.body.id]);
+    const strangers = await customer();
+    const bad = await h.call('POST', '/api/v1/bills', {
+      token,
+      body: {
+        customer_id: c.id,
+        name: 'Gym',
+        amount: '30.00',
+        next_due_date: '2030-01-31',
+        account_id: strangers.accountId,
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('body.account_id');
+    const bill = await h.call('POST', '/api/v1/bills', {
+      token,
+      body: {
+        customer_id: c.id,
+        name: 'Gym',
+        amount: '30.00',
+        next_due_date: '2030-01-31',
+        account_id: c.accountId,
+      },
+    });
+    expect(bill.body).toMatchObject({
+      recurrence: 'monthly',
+      first_due_date: '2030-01-31',
+      status: 'active',
+    });
+    const moved = await h.call('PATCH', `/api/v1/bills/${bill.body.id}`, {
+      token,
+      body: { amount: '35.00' },
+    });
+    expect(moved.body.amount).toBe('35.00');
+    expect((await h.call('DELETE', `/api/v1/bills/${bill.body.id}`, { token })).status).toBe(204);
+    expect(await h.temporal.workflow.getHandle(`bill-${bill.body.id}`).result()).toMatchObject({
+      status: 'cancelled',
+    });
+  });
+
   it('keeps organisations apart and asks for rules:write', async () => {
     const c = await customer();
     const mine = await rule({

@@ -26,6 +26,7 @@ import { customerRoutes } from './routes/customers.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { rulesRoutes } from './routes/rules.js';
 import { rulesAdminRoutes } from './routes/rules-admin.js';
+import { workflowAdminRoutes } from './routes/workflows-admin.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -51,6 +52,9 @@ export type AppDeps = {
     LINK_SIGNING_KEY?: string | undefined;
     JWT_SECRET: string;
     CARD_HASH_KEY: string;
+    TEMPORAL_UI_URL?: string | undefined;
+    STUCK_MIN_ATTEMPTS?: number | undefined;
+    STUCK_IDLE_MINUTES?: number | undefined;
   };
   db: Db;
   temporal: Client;
@@ -126,6 +130,15 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
   app.route(API_BASE, rulesRoutes(workflows));
   app.route(API_BASE, rulesAdminRoutes(workflows));
+  app.route(
+    API_BASE,
+    workflowAdminRoutes({
+      db,
+      temporal: deps.temporal,
+      uiUrl: config.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
+      stuck: { minAttempts: config.STUCK_MIN_ATTEMPTS ?? 5, idleMinutes: config.STUCK_IDLE_MINUTES ?? 30 },
+    }),
+  );
   app.route(API_BASE, streamRoutes({ db, hub: deps.hub }));
   app.route(API_BASE, auditRoutes({ db }));
   app.route(API_BASE, contactRoutes({ ...workflows, linkKey: config.LINK_SIGNING_KEY ?? config.JWT_SECRET }));

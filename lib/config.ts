@@ -33,6 +33,9 @@ export const configSchema = z
     TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
     TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
     TASK_QUEUE_PREFIX: z.string().default(''),
+    /** /admin/workflows/stuck: a pending activity failed this many attempts, or idle this long. */
+    STUCK_MIN_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+    STUCK_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
     /** Worker only: the contexts whose task queues this process serves (default: all). */
     WORKER_CONTEXTS: csv
       .pipe(z.array(z.enum(['platform', 'triage', 'notify', 'rules', 'bail', 'insights'])))

@@ -27,6 +27,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { rulesRoutes } from './routes/rules.js';
 import { rulesAdminRoutes } from './routes/rules-admin.js';
 import { workflowAdminRoutes } from './routes/workflows-admin.js';
+import { clientIp, limitPerMinute, PostgresRateLimitStore } from './rate-limit.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -55,6 +56,9 @@ export type AppDeps = {
     TEMPORAL_UI_URL?: string | undefined;
     STUCK_MIN_ATTEMPTS?: number | undefined;
     STUCK_IDLE_MINUTES?: number | undefined;
+    RATE_LIMIT_PER_USER?: number | undefined;
+    RATE_LIMIT_PER_IP?: number | undefined;
+    RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
   };
   db: Db;
   temporal: Client;
@@ -102,7 +106,15 @@ export function createApp(deps: AppDeps) {
       maxAge: 600,
     }),
   );
+  // Request limits per client address, per caller (user or API key) and for logins, shared by
+  // every replica through Postgres.
+  const limits = new PostgresRateLimitStore(db, config.TASK_QUEUE_PREFIX);
+  const limitCaller = limitPerMinute(limits, 'caller', config.RATE_LIMIT_PER_USER ?? 100, (c) => {
+    const p = c.get('principal');
+    return `${p.actorType}:${p.actorId}`;
+  });
   app.use('*', async (c, next) => {
+    c.set('limitCaller', limitCaller);
     c.set('authenticate', authenticate);
     await next();
   });
@@ -115,6 +127,13 @@ export function createApp(deps: AppDeps) {
         throw new ApiError(413, 'payload_too_large', `The body exceeds ${config.BODY_LIMIT_BYTES} bytes`);
       },
     }),
+  );
+
+  app.use(`${API_BASE}/*`, limitPerMinute(limits, 'ip', config.RATE_LIMIT_PER_IP ?? 1000, clientIp));
+  app.on(
+    'POST',
+    `${API_BASE}/auth/login`,
+    limitPerMinute(limits, 'login', config.RATE_LIMIT_LOGIN_PER_IP ?? 5, clientIp),
   );
 
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));

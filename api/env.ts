@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Role } from '../lib/roles.js';
 
@@ -16,5 +16,7 @@ export type AppEnv = {
     log: Logger;
     principal: Principal;
     authenticate: (c: Context<AppEnv>) => Promise<Principal>;
+    /** The per-caller request limit, applied once the caller is known. */
+    limitCaller: MiddlewareHandler<AppEnv>;
   };
 };

@@ -36,6 +36,10 @@ export const configSchema = z
     /** /admin/workflows/stuck: a pending activity failed this many attempts, or idle this long. */
     STUCK_MIN_ATTEMPTS: z.coerce.number().int().min(1).default(5),
     STUCK_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+    /** Requests a minute: per signed-in user or API key, per client address, logins per address. */
+    RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(100),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(1000),
+    RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(5),
     /** Worker only: the contexts whose task queues this process serves (default: all). */
     WORKER_CONTEXTS: csv
       .pipe(z.array(z.enum(['platform', 'triage', 'notify', 'rules', 'bail', 'insights'])))

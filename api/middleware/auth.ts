@@ -43,6 +43,6 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     if (!can(principal.role, permission))
       throw forbidden(`Your role (${principal.role}) lacks ${permission}`);
     c.set('principal', principal);
-    await next();
+    await c.get('limitCaller')(c, next);
   };
 }

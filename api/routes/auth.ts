@@ -4,7 +4,7 @@ import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import { dummyPasswordHash, verifyPassword } from '../../lib/passwords.js';
 import type { SessionService } from '../auth/sessions.js';
-import { unauthorized } from '../errors.js';
+import { ApiError, unauthorized } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter } from '../router.js';
 import { UserSchema } from './users.js';
 
@@ -52,6 +52,14 @@ const logout = createRoute({
 });
 
 const INVALID_LOGIN = 'The email or password is wrong';
+/** Ten failed logins in a row lock the account for 15 minutes. */
+const MAX_FAILED_LOGINS = 10;
+const LOCK_MINUTES = 15;
+
+const locked = (until: string) =>
+  new ApiError(429, 'account_locked', 'Too many failed logins: the account is locked for now', undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil((Date.parse(until) - Date.now()) / 1000))),
+  });
 
 export function authRoutes(deps: { db: Db; sessions: SessionService }) {
   return newRouter()
@@ -60,6 +68,30 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
       const user = await users.findUserForLogin(deps.db, email);
       // Verify against a dummy hash when the email is unknown: same answer, same work.
       const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+      if (user) {
+        const until = await users.lockedUntil(deps.db, user.org_id, user.id);
+        if (until) throw locked(until);
+        if (!ok) {
+          const lockedNow = await users.recordFailedLogin(
+            deps.db,
+            user.org_id,
+            user.id,
+            MAX_FAILED_LOGINS,
+            LOCK_MINUTES,
+          );
+          if (lockedNow) {
+            await appendAudit(deps.db, {
+              orgId: user.org_id,
+              actorType: 'user',
+              actorId: user.id,
+              action: 'auth.locked',
+              resourceType: 'user',
+              resourceId: user.id,
+              requestId: c.get('requestId'),
+            });
+          }
+        }
+      }
       if (!user || !ok || user.status !== 'active') throw unauthorized(INVALID_LOGIN);
       await users.recordLogin(deps.db, user.org_id, user.id);
       await appendAudit(deps.db, {

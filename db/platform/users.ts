@@ -57,5 +57,31 @@ export function findUserForLogin(
 }
 
 export async function recordLogin(db: Queryable, orgId: string, id: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE users SET last_login_at = now() WHERE org_id = ${orgId} AND id = ${id}`);
+  await db.query(sql.unsafe`
+    UPDATE users SET last_login_at = now(), failed_login_count = 0, locked_until = NULL
+    WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+/** When the account is locked (after too many failed logins), until when; else null. */
+export function lockedUntil(db: Queryable, orgId: string, id: string): Promise<string | null> {
+  return db.oneFirst(sql.type(z.object({ locked_until: z.string().nullable() }))`
+    SELECT CASE WHEN locked_until > now() THEN locked_until END AS locked_until
+    FROM users WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+/** Counts a failed login; the `max`-th in a row locks the account for `lockMinutes`. */
+export function recordFailedLogin(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  max: number,
+  lockMinutes: number,
+): Promise<string | null> {
+  return db.oneFirst(sql.type(z.object({ locked_until: z.string().nullable() }))`
+    UPDATE users SET
+      failed_login_count = CASE WHEN failed_login_count + 1 >= ${max} THEN 0 ELSE failed_login_count + 1 END,
+      locked_until = CASE WHEN failed_login_count + 1 >= ${max}
+        THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
+    WHERE org_id = ${orgId} AND id = ${id}
+    RETURNING CASE WHEN locked_until > now() THEN locked_until END AS locked_until`);
 }

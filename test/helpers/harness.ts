@@ -59,6 +59,10 @@ export async function startHarness(
     CORS_ORIGINS: ['http://localhost:5173'],
     BODY_LIMIT_BYTES: 1024 * 1024,
     TASK_QUEUE_PREFIX: prefix,
+    // Test files make many calls from one address and user; test/api/rate-limits.test.ts sets its own.
+    RATE_LIMIT_PER_USER: 1_000_000,
+    RATE_LIMIT_PER_IP: 1_000_000,
+    RATE_LIMIT_LOGIN_PER_IP: 1_000_000,
     ...opts.config,
   };
   const hub = new EventHub(inject('databaseUrl'), db, createLogger({ level: 'silent' }));

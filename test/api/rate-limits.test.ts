@@ -1,0 +1,101 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, TEST_PASSWORD, type ApiResponse, type Harness } from '../helpers/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    config: { RATE_LIMIT_PER_USER: 5, RATE_LIMIT_PER_IP: 40, RATE_LIMIT_LOGIN_PER_IP: 30 },
+  });
+});
+afterAll(() => h.close());
+
+// Each test starts in a fresh minute's counters for this file's keys.
+const resetCounters = () =>
+  h.db.query(sql.unsafe`DELETE FROM rate_limit_counters WHERE key LIKE ${`${h.prefix}%`}`);
+
+describe('rate limits', () => {
+  it('limits each caller per minute, with X-RateLimit headers and Retry-After', async () => {
+    await resetCounters();
+    const org = await h.createOrg(['admin', 'viewer']);
+    const seen: ApiResponse[] = [];
+    for (let i = 0; i < 6; i++)
+      seen.push(await h.call('GET', '/api/v1/users', { token: org.users.admin.token }));
+    expect(seen.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    const first = seen[0]!;
+    expect(first.headers.get('x-ratelimit-limit')).toBe('5');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('4');
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+    const last = seen[5]!;
+    expect(last.body.error.code).toBe('rate_limited');
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.headers.get('x-ratelimit-remaining')).toBe('0');
+    // Another caller has a budget of its own.
+    expect((await h.call('GET', '/api/v1/users', { token: org.users.viewer.token })).status).toBe(200);
+  });
+
+  it('limits each client address per minute, whoever it signs in as', async () => {
+    await resetCounters();
+    const statuses = [];
+    for (let i = 0; i < 41; i++) statuses.push((await h.call('GET', '/api/v1/me')).status);
+    expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
+    expect(statuses[40]).toBe(429);
+    // Health is never limited.
+    expect((await h.call('GET', '/health/live')).status).toBe(200);
+  });
+});
+
+describe('login protection', () => {
+  it('limits logins per address', async () => {
+    const limited = await startHarness({ config: { RATE_LIMIT_LOGIN_PER_IP: 5 } });
+    try {
+      await limited.db.query(
+        sql.unsafe`DELETE FROM rate_limit_counters WHERE key LIKE ${`${limited.prefix}%`}`,
+      );
+      const statuses = [];
+      for (let i = 0; i < 6; i++) {
+        statuses.push(
+          (
+            await limited.call('POST', '/api/v1/auth/login', {
+              body: { email: 'nobody@example.com', password: 'x' },
+            })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('locks an account for 15 minutes after ten failed logins, even for the right password', async () => {
+    await resetCounters();
+    const org = await h.createOrg(['analyst']);
+    const email = org.users.analyst.email;
+    for (let i = 0; i < 9; i++) {
+      expect(
+        (await h.call('POST', '/api/v1/auth/login', { body: { email, password: 'wrong' } })).status,
+      ).toBe(401);
+    }
+    // The ninth failure still lets the right password in, and starts the count again.
+    expect(
+      (await h.call('POST', '/api/v1/auth/login', { body: { email, password: TEST_PASSWORD } })).status,
+    ).toBe(200);
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await h.call('POST', '/api/v1/auth/login', { body: { email, password: 'wrong' } })).status,
+      ).toBe(401);
+    }
+    const lockedOut = await h.call('POST', '/api/v1/auth/login', {
+      body: { email, password: TEST_PASSWORD },
+    });
+    expect(lockedOut.status).toBe(429);
+    expect(lockedOut.body.error.code).toBe('account_locked');
+    const retryAfter = Number(lockedOut.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    const audit = await h.db.oneFirst(sql.unsafe`
+      SELECT count(*)::int FROM audit_events WHERE actor_id = ${org.users.analyst.id} AND action = 'auth.locked'`);
+    expect(audit).toBe(1);
+  });
+});

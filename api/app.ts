@@ -12,7 +12,7 @@ import type { Config } from '../lib/config.js';
 import { InvalidCursorError } from '../lib/pagination.js';
 import { SessionService } from './auth/sessions.js';
 import { TokenService } from './auth/tokens.js';
-import { ApiError } from './errors.js';
+import { ApiError, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { newRouter } from './router.js';
@@ -28,6 +28,7 @@ import { rulesRoutes } from './routes/rules.js';
 import { rulesAdminRoutes } from './routes/rules-admin.js';
 import { workflowAdminRoutes } from './routes/workflows-admin.js';
 import { clientIp, limitPerMinute, PostgresRateLimitStore } from './rate-limit.js';
+import { createMetrics } from './metrics.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -59,6 +60,7 @@ export type AppDeps = {
     RATE_LIMIT_PER_USER?: number | undefined;
     RATE_LIMIT_PER_IP?: number | undefined;
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
+    METRICS_TOKEN?: string | undefined;
   };
   db: Db;
   temporal: Client;
@@ -89,6 +91,8 @@ export function createApp(deps: AppDeps) {
   const app = newRouter();
   app.use('*', requestId({ headerName: 'X-Request-ID' }));
   app.use('*', requestLog(log));
+  const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });
+  app.use('*', metrics.middleware);
   app.use('*', secureHeaders());
   app.use(
     '*',
@@ -136,6 +140,13 @@ export function createApp(deps: AppDeps) {
     limitPerMinute(limits, 'login', config.RATE_LIMIT_LOGIN_PER_IP ?? 5, clientIp),
   );
 
+  app.get('/metrics', async (c) => {
+    // Open unless METRICS_TOKEN is set; then the scraper sends it as a bearer token.
+    if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
+      throw unauthorized('Send the metrics token as Authorization: Bearer <token>');
+    }
+    return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));
   app.route(API_BASE, authRoutes({ db, sessions }));
   app.route(API_BASE, userRoutes({ db }));

@@ -40,6 +40,13 @@ export const configSchema = z
     RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(100),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(1000),
     RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(5),
+    /** When set, GET /metrics asks for it as a bearer token. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Worker only: where the Temporal SDK serves its Prometheus metrics (e.g. 0.0.0.0:9464); unset: off. */
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[\w.:-]+:\d+$/, 'must be host:port')
+      .optional(),
     /** Worker only: the contexts whose task queues this process serves (default: all). */
     WORKER_CONTEXTS: csv
       .pipe(z.array(z.enum(['platform', 'triage', 'notify', 'rules', 'bail', 'insights'])))

@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
 import { providersFromConfig } from '../activities/notify/providers/index.js';
 import { ensureSchedules } from '../temporal/schedules.js';
 import { createWorkers } from './create-workers.js';
+import { Runtime } from '@temporalio/worker';
 
 /**
  * Worker process: serves every context's task queue (or those in WORKER_CONTEXTS, so each can run
@@ -15,6 +16,12 @@ import { createWorkers } from './create-workers.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  if (config.WORKER_METRICS_ADDRESS) {
+    // Workflow and activity counts, latencies and failures by type, and task slots and polls.
+    Runtime.install({
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } },
+    });
+  }
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });

@@ -1,0 +1,126 @@
+import type { Client } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import client from 'prom-client';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Db } from '../db/pool.js';
+import { CONTEXTS, taskQueue } from '../temporal/task-queues.js';
+import type { AppEnv } from './env.js';
+
+/**
+ * The API's Prometheus metrics: HTTP requests by route and status with latency, and gauges read
+ * at scrape time (deliveries by channel and status, circuit breakers, executions by status, task
+ * queue backlog). Workers export the SDK's own metrics (workflow and activity counts, latencies,
+ * failures, by type) from WORKER_METRICS_ADDRESS.
+ */
+/** A scrape answers what it can: a source that is down leaves its gauge empty, not the scrape failed. */
+async function tolerant(gauge: client.Gauge, read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch {
+    gauge.reset();
+  }
+}
+
+export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'sentinel_api_' });
+  const registers = [registry];
+
+  const http = new client.Histogram({
+    name: 'sentinel_http_request_duration_seconds',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+
+  new client.Gauge({
+    name: 'sentinel_notification_deliveries',
+    help: 'Notification deliveries by channel and status',
+    labelNames: ['channel', 'status'] as const,
+    registers,
+    async collect() {
+      await tolerant(this, async () => {
+        const rows = await deps.db.any(sql.type(
+          z.object({ channel: z.string(), status: z.string(), n: z.number() }),
+        )`
+          SELECT channel, status, count(*)::int AS n FROM notification_deliveries GROUP BY channel, status`);
+        this.reset();
+        for (const r of rows) this.set({ channel: r.channel, status: r.status }, r.n);
+      });
+    },
+  });
+
+  new client.Gauge({
+    name: 'sentinel_circuit_breaker_state',
+    help: 'Each provider circuit breaker: 1 for its current state (closed, open, half_open)',
+    labelNames: ['provider', 'state'] as const,
+    registers,
+    async collect() {
+      await tolerant(this, async () => {
+        const rows = await deps.db.any(sql.type(z.object({ provider: z.string(), state: z.string() }))`
+          SELECT provider, state FROM provider_health`);
+        this.reset();
+        for (const r of rows)
+          for (const state of ['closed', 'open', 'half_open'])
+            this.set({ provider: r.provider, state }, r.state === state ? 1 : 0);
+      });
+    },
+  });
+
+  new client.Gauge({
+    name: 'sentinel_workflow_executions',
+    help: 'Workflow executions in Temporal visibility, by status',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      await tolerant(this, async () => {
+        const counted = await deps.temporal.workflow.count('GROUP BY ExecutionStatus');
+        this.reset();
+        for (const g of counted.groups) this.set({ status: String(g.groupValues[0]) }, g.count);
+      });
+    },
+  });
+
+  new client.Gauge({
+    name: 'sentinel_task_queue_backlog',
+    help: 'Approximate workflow and activity tasks waiting in each context task queue',
+    labelNames: ['task_queue'] as const,
+    registers,
+    async collect() {
+      await tolerant(this, async () => {
+        this.reset();
+        for (const context of CONTEXTS) {
+          const name = taskQueue(context, deps.taskQueuePrefix);
+          const res = await deps.temporal.workflowService.describeTaskQueue({
+            namespace: deps.temporal.options.namespace,
+            taskQueue: { name },
+            reportStats: true,
+            // The enhanced mode is what reports stats; the SDK's proto marks it deprecated, not gone.
+            apiMode: 1,
+          });
+          const backlog = Object.values(res.versionsInfo ?? {}).reduce(
+            (sum, v) =>
+              sum +
+              Object.values(v.typesInfo ?? {}).reduce(
+                (s, t) => s + Number(t.stats?.approximateBacklogCount ?? 0),
+                0,
+              ),
+            0,
+          );
+          this.set({ task_queue: name }, backlog);
+        }
+      });
+    },
+  });
+
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const end = http.startTimer();
+    await next();
+    end({ method: c.req.method, route: routePath(c), status: String(c.res.status) });
+  };
+
+  return { registry, middleware };
+}

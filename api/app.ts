@@ -24,6 +24,7 @@ import { auditRoutes } from './routes/audit.js';
 import { contactRoutes, inboundSmsRoute } from './routes/contact.js';
 import { customerRoutes } from './routes/customers.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { rulesRoutes } from './routes/rules.js';
 import { rulesAdminRoutes } from './routes/rules-admin.js';
 import { workflowAdminRoutes } from './routes/workflows-admin.js';
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, alertRoutes(workflows));
   app.route(API_BASE, actionRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
+  app.route(API_BASE, privacyRoutes({ db }));
   app.route(API_BASE, rulesRoutes(workflows));
   app.route(API_BASE, rulesAdminRoutes(workflows));
   app.route(

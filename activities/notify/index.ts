@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { appendAudit } from '../../db/platform/audit.js';
 import { emitEvent } from '../../db/platform/events.js';
 import * as deliveries from '../../db/notify/deliveries.js';
 import * as health from '../../db/notify/provider-health.js';
@@ -221,6 +222,16 @@ export function createNotifyActivities(deps: NotifyDeps) {
             error_code: null,
             error_text: null,
             stamp: 'sent_at',
+          });
+          await appendAudit(t, {
+            orgId: input.orgId,
+            actorType: 'workflow',
+            actorId: Context.current().info.workflowExecution?.workflowId ?? 'deliverNotification',
+            action: 'message.sent',
+            resourceType: 'notification_delivery',
+            resourceId: d.id,
+            after: { channel, provider: provider.name, provider_message_id: sent.providerMessageId },
+            dedupKey: `message.sent:${d.id}`,
           });
         });
         return { ...sent, provider: provider.name };

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { sql } from 'slonik';
 import { z } from 'zod';
@@ -23,6 +23,15 @@ import { evaluateRows, ruleChannels } from './engine.js';
 
 export type RulesDeps = { db: Db; temporal: Client; taskQueuePrefix?: string };
 
+/** The evaluating workflow, for the audit trail ("rules" when called outside an activity). */
+const actor = () => {
+  try {
+    return Context.current().info.workflowExecution?.workflowId ?? 'rules';
+  } catch {
+    return 'rules';
+  }
+};
+
 export type PageResult = { evaluated: number; fired: number; nextAfterId: string | null };
 
 /**
@@ -45,7 +54,7 @@ export function createRulesActivities(deps: RulesDeps) {
     }): Promise<PageResult> {
       const rows = await periodicPage(db, input);
       const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
-      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes));
+      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes, actor()));
       await deliver(created);
       return {
         evaluated: evaluatedIds.length,
@@ -91,7 +100,7 @@ export function createRulesActivities(deps: RulesDeps) {
               )
             : [];
           const { evaluatedIds, changes } = evaluateRows(fresh, Date.now(), tx);
-          return applyEvaluation(t, evaluatedIds, changes);
+          return applyEvaluation(t, evaluatedIds, changes, actor());
         })
         .then(async (created) => {
           await deliver(created);
@@ -103,7 +112,7 @@ export function createRulesActivities(deps: RulesDeps) {
     async evaluateCustomerRules(input: { orgId: string; customerId: string }): Promise<PageResult> {
       const rows = await customerRules(db, input.orgId, input.customerId, ALERT_TYPES);
       const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
-      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes));
+      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes, actor()));
       await deliver(created);
       return { evaluated: evaluatedIds.length, fired: created.length, nextAfterId: null };
     },
@@ -190,6 +199,7 @@ export function createRulesActivities(deps: RulesDeps) {
               },
             },
           ],
+          actor(),
         );
       });
       await deliver(created);

@@ -16,6 +16,10 @@ CREATE UNLOGGED TABLE rate_limit_counters (
 );
 CREATE INDEX rate_limit_counters_window_idx ON rate_limit_counters (window_start);
 
+-- GDPR erasure: personal data anonymised, financial records kept; erased_at says when.
+ALTER TABLE customers ADD COLUMN erased_at timestamptz;
+
 -- Down Migration
 DROP TABLE rate_limit_counters;
+ALTER TABLE customers DROP COLUMN erased_at;
 ALTER TABLE users DROP COLUMN locked_until, DROP COLUMN failed_login_count;

@@ -123,6 +123,8 @@ export async function applyEvaluation(
   t: Queryable,
   evaluatedIds: string[],
   changes: RuleChange[],
+  /** Who evaluated, for the audit trail: the workflow id. */
+  actor = 'rules',
 ): Promise<{ id: string; org_id: string; customer_id: string }[]> {
   if (evaluatedIds.length) {
     await t.query(sql.unsafe`
@@ -130,11 +132,25 @@ export async function applyEvaluation(
       WHERE id = ANY(${sql.array(evaluatedIds, 'uuid')})`);
   }
   const fired = changes.filter((c) => c.notification);
-  let created: { id: string; org_id: string; customer_id: string; dedup_key: string }[] = [];
+  let created: {
+    id: string;
+    org_id: string;
+    customer_id: string;
+    dedup_key: string;
+    rule_id: string;
+    kind: string;
+  }[] = [];
   if (fired.length) {
     created = [
       ...(await t.any(sql.type(
-        z.object({ id: z.string(), org_id: z.string(), customer_id: z.string(), dedup_key: z.string() }),
+        z.object({
+          id: z.string(),
+          org_id: z.string(),
+          customer_id: z.string(),
+          dedup_key: z.string(),
+          rule_id: z.string(),
+          kind: z.string(),
+        }),
       )`
         INSERT INTO notifications (org_id, customer_id, source, kind, title, message, metadata, critical, channels, dedup_key)
         SELECT org_id, customer_id, 'rules', kind, title, message, metadata, critical,
@@ -154,8 +170,17 @@ export async function applyEvaluation(
         )}) AS x(org_id uuid, customer_id uuid, kind text, title text, message text, metadata jsonb,
           critical boolean, channels jsonb, dedup_key text)
         ON CONFLICT (org_id, dedup_key) DO NOTHING
-        RETURNING id, org_id, customer_id, dedup_key`)),
+        RETURNING id, org_id, customer_id, dedup_key, metadata->>'rule_id' AS rule_id, kind`)),
     ];
+    // Each firing is an action on the world: one audit row, once (a retry finds the notification).
+    if (created.length) {
+      await t.query(sql.unsafe`
+        INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type, resource_id, after, dedup_key)
+        SELECT org_id, 'workflow', ${actor}, 'rule.fired', 'alert_rule', rule_id,
+          jsonb_build_object('notification_id', id, 'kind', kind), 'rule.fired:' || id
+        FROM jsonb_to_recordset(${sql.jsonb(created as never)}) AS x(id uuid, org_id uuid, rule_id text, kind text)
+        ON CONFLICT (dedup_key) DO NOTHING`);
+    }
   }
   const createdKeys = new Set(created.map((n) => `${n.org_id}:${n.dedup_key}`));
   const updates = changes
@@ -169,7 +194,7 @@ export async function applyEvaluation(
       FROM jsonb_to_recordset(${sql.jsonb(updates as never)}) AS u(id uuid, org_id uuid, metadata jsonb, fired boolean)
       WHERE r.id = u.id AND r.org_id = u.org_id`);
   }
-  return created.map(({ dedup_key: _k, ...n }) => n);
+  return created.map(({ id, org_id, customer_id }) => ({ id, org_id, customer_id }));
 }
 
 /**

@@ -90,6 +90,21 @@ describe('alert rules end to end (real worker, outbox provider)', () => {
     expect(n).toMatchObject({ kind: 'large_transaction', critical: true });
     const after = await h.call('GET', `/api/v1/alert-rules/${created.body.id}`, { token });
     expect(after.body).toMatchObject({ trigger_count: 1, evaluation_count: 1 });
+    // Both actions on the world are in the audit trail, by the workflows that took them.
+    const fired = await h.call('GET', `/api/v1/audit?action=rule.fired&resource_id=${created.body.id}`, {
+      token,
+    });
+    expect(fired.body.data).toEqual([
+      expect.objectContaining({ actor_type: 'workflow', actor_id: `tx-eval-${tx.body.id}` }),
+    ]);
+    const messages = await eventually(async () => {
+      const res = await h.call('GET', '/api/v1/audit?action=message.sent', { token });
+      return res.body.data.length ? res.body.data : undefined;
+    });
+    expect(messages[0]).toMatchObject({
+      actor_id: expect.stringMatching(/^deliver-/),
+      resource_type: 'notification_delivery',
+    });
   });
 
   it('the periodic pass fires goal, budget and balance rules once, then stays quiet', async () => {

@@ -1,0 +1,69 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Queryable } from '../pool.js';
+
+/**
+ * Every table that holds rows about a customer, and the columns an export leaves out (secrets
+ * of ours, not data about them).
+ */
+const CUSTOMER_TABLES: { table: string; omit?: string[] }[] = [
+  { table: 'customer_preferences' },
+  { table: 'accounts' },
+  { table: 'cards', omit: ['card_number_hash'] },
+  { table: 'transactions' },
+  { table: 'alerts' },
+  { table: 'cases' },
+  { table: 'disputes' },
+  { table: 'notifications' },
+  { table: 'notification_deliveries' },
+  { table: 'customer_contacts' },
+  { table: 'callback_tasks' },
+  { table: 'goals' },
+  { table: 'budgets' },
+  { table: 'bills' },
+  { table: 'alert_rules' },
+];
+
+/** Everything Sentinel holds about one customer, table by table (GDPR access / portability). */
+export async function exportCustomer(db: Queryable, orgId: string, customerId: string) {
+  const customer = await db.maybeOne(sql.type(z.object({ row: z.record(z.unknown()) }))`
+    SELECT to_jsonb(c) - 'org_id' AS row FROM customers c WHERE org_id = ${orgId} AND id = ${customerId}`);
+  if (!customer) return null;
+  const tables: Record<string, unknown[]> = {};
+  for (const { table, omit = [] } of CUSTOMER_TABLES) {
+    const rows = await db.anyFirst(sql.type(z.object({ row: z.record(z.unknown()) }))`
+      SELECT (to_jsonb(t) - 'org_id' - ${sql.array(omit, 'text')}) AS row FROM ${sql.identifier([table])} t
+      WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+    tables[table] = [...rows];
+  }
+  return { customer: customer.row, ...tables };
+}
+
+/**
+ * GDPR erasure: the customer's personal data is anonymised where it lies (profile, message
+ * texts, addresses messages went to, local outbox copies, contact variables); financial records
+ * (accounts, cards' last four, transactions, alerts, cases, disputes) are kept, as the law on
+ * records asks. Idempotent.
+ */
+export async function eraseCustomer(db: Queryable, orgId: string, customerId: string): Promise<boolean> {
+  const erased = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE customers SET first_name = 'Erased', last_name = 'Customer', email = NULL, phone = NULL,
+      date_of_birth = NULL, address = NULL, segment = NULL, erased_at = coalesce(erased_at, now()), updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${customerId} RETURNING id`);
+  if (!erased) return false;
+  await db.query(sql.unsafe`
+    UPDATE notifications SET title = '[erased]', message = '[erased]', metadata = '{}'::jsonb
+    WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  await db.query(sql.unsafe`
+    UPDATE outbox_messages o SET recipient = '[erased]', subject = NULL, body_text = '[erased]', body_html = NULL
+    FROM notification_deliveries d
+    WHERE d.id = o.delivery_id AND d.org_id = ${orgId} AND d.customer_id = ${customerId} AND o.org_id = ${orgId}`);
+  await db.query(sql.unsafe`
+    UPDATE notification_deliveries SET destination = NULL WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  await db.query(sql.unsafe`
+    UPDATE customer_contacts SET variables = '{}'::jsonb WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  await db.query(sql.unsafe`
+    UPDATE customer_preferences SET email_enabled = false, sms_enabled = false
+    WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  return true;
+}

@@ -40,6 +40,12 @@ export const configSchema = z
     RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(100),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(1000),
     RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(5),
+    /** Worker: the daily audit-retention schedule deletes audit events older than this. */
+    AUDIT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(7 * 365),
     /** When set, GET /metrics asks for it as a bearer token. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Worker only: where the Temporal SDK serves its Prometheus metrics (e.g. 0.0.0.0:9464); unset: off. */

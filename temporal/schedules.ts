@@ -21,6 +21,18 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     },
     {
+      scheduleId: `${prefix}audit-retention`,
+      spec: { intervals: [{ every: '1 day' }] },
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: 'auditRetention',
+        workflowId: `${prefix}audit-retention`,
+        taskQueue: taskQueue('platform', prefix),
+        typedSearchAttributes: [{ key: Domain, value: 'platform' }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    },
+    {
       // The seed's 5-minute pass; a pass still running when the next is due makes it skip.
       scheduleId: `${prefix}rules-periodic`,
       spec: { intervals: [{ every: '5 minutes' }] },

@@ -26,6 +26,8 @@ export type WorkerDeps = {
   linkKey?: string;
   /** Where answer links point (PUBLIC_URL). */
   publicUrl?: string;
+  /** Audit events older than this are deleted by the daily audit-retention schedule. */
+  auditRetentionDays?: number;
 };
 
 /** Which workflows and activities each context's task queue runs. Adding a context is one entry here. */

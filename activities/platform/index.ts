@@ -1,13 +1,22 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { NotFoundError, sql } from 'slonik';
 import { z } from 'zod';
+import { enforceRetention } from '../../db/platform/audit.js';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import type { Db } from '../../db/pool.js';
 
-export type PlatformDeps = { db: Db };
+/** Seven years, the usual bar for financial records. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 7 * 365;
 
-export function createPlatformActivities({ db }: PlatformDeps) {
+export type PlatformDeps = { db: Db; auditRetentionDays?: number | undefined };
+
+export function createPlatformActivities({ db, auditRetentionDays }: PlatformDeps) {
   return {
+    /** Drops audit events past the retention period (AUDIT_RETENTION_DAYS). */
+    async enforceAuditRetention(): Promise<number> {
+      return enforceRetention(db, auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS);
+    },
+
     /** Creates the missing monthly partitions of `transactions` (idempotent: existing ones are kept). */
     async ensureTransactionPartitions({ monthsAhead }: { monthsAhead: number }): Promise<number> {
       return db.oneFirst(

@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { keysetAfter } from '../keyset.js';
-import type { Queryable } from '../pool.js';
+import type { Db, Queryable } from '../pool.js';
 
 export type AuditEntry = {
   orgId: string;
@@ -67,4 +67,24 @@ export function listAudit(db: Queryable, orgId: string, f: AuditFilters): Promis
     SELECT id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, host(ip) AS ip, created_at
     FROM audit_events WHERE ${sql.join(where, sql.fragment` AND `)}
     ORDER BY created_at DESC, id DESC LIMIT ${f.limit + 1}`);
+}
+
+/**
+ * Deletes audit events older than `retentionDays` (the only deletion the trail allows), in
+ * batches so a large backlog never holds one long transaction. Answers how many went.
+ */
+export async function enforceRetention(db: Db, retentionDays: number, batch = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db.transaction(async (t) => {
+      await t.query(sql.unsafe`SELECT set_config('sentinel.audit_retention', 'on', true)`);
+      const r = await t.query(sql.unsafe`
+        DELETE FROM audit_events WHERE id IN (
+          SELECT id FROM audit_events WHERE created_at < now() - make_interval(days => ${retentionDays})
+          LIMIT ${batch})`);
+      return r.rowCount;
+    });
+    total += deleted;
+    if (deleted < batch) return total;
+  }
 }

@@ -29,3 +29,29 @@ describe('schedules', () => {
     expect(await h.db.oneFirst(sql.unsafe`SELECT to_regclass(${name}) IS NOT NULL`)).toBe(true);
   });
 });
+
+describe('audit retention', () => {
+  it('deletes audit events past retention, daily, and nothing else may delete them', async () => {
+    const org = await h.createOrg(['admin']);
+    const insert = (key: string, age: string) =>
+      h.db.query(sql.unsafe`
+        INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type, dedup_key, created_at)
+        VALUES (${org.orgId}, 'system', 'test', 'retention.probe', 'test', ${key}, now() - ${age}::interval)`);
+    await insert(`${h.prefix}old`, '3000 days');
+    await insert(`${h.prefix}new`, '1 day');
+    await expect(
+      h.db.query(sql.unsafe`DELETE FROM audit_events WHERE dedup_key = ${`${h.prefix}new`}`),
+    ).rejects.toThrow(/append-only/);
+    await ensureSchedules(h.temporal, h.prefix);
+    const described = await h.temporal.schedule.getHandle(`${h.prefix}audit-retention`).describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditRetention' });
+    const result = await h.temporal.workflow.execute('auditRetention', {
+      taskQueue: `${h.prefix}platform`,
+      workflowId: `${h.prefix}audit-retention-now`,
+    });
+    expect(result).toEqual({ deleted: expect.any(Number) });
+    const left = await h.db.anyFirst(sql.unsafe`
+      SELECT dedup_key FROM audit_events WHERE org_id = ${org.orgId} AND action = 'retention.probe'`);
+    expect(left).toEqual([`${h.prefix}new`]);
+  });
+});

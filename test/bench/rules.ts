@@ -1,15 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
-import { dropDatabase, ensureDatabase } from '../../db/ensure-database.js';
-import { migrate } from '../../db/migrate.js';
+import { withBenchEnvironment } from './environment.js';
 import { createOrganization } from '../../db/platform/organizations.js';
 import { createDb } from '../../db/pool.js';
-import { createLogger } from '../../lib/logger.js';
-import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import type { evaluateAlertRules } from '../../workflows/rules/evaluate-alert-rules.js';
 
@@ -31,23 +24,7 @@ export async function rulesBench(): Promise<void> {
   const perCustomer = Math.max(3, Math.round(rulesWanted / customers));
   const pageSize = Number(process.env.BENCH_PAGE ?? 2000);
   const parallelism = Number(process.env.BENCH_LANES ?? 4);
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const log = createLogger({ level: 'warn' });
-  const database = await ensureDatabase({
-    databaseUrl: process.env.DATABASE_URL,
-    databaseName: `sentinel_bench_${randomBytes(3).toString('hex')}`,
-    dataDir: path.join(PROJECT_ROOT, '.data', 'bench'),
-    log,
-  });
-  await migrate(database.url);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-    },
-  });
-  const db = await createDb(database.url, { maximumPoolSize: 10 });
-  try {
+  await withBenchEnvironment({ poolSize: 10 }, async (env, db) => {
     const org = await createOrganization(db, `bench-${randomUUID()}`);
     const [, generated] = await seconds(() => generate(db, org.id, customers, perCustomer));
     const total = await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM alert_rules WHERE active`);
@@ -96,12 +73,7 @@ export async function rulesBench(): Promise<void> {
     process.stdout.write(
       `pass: ${result.evaluated} evaluated, ${result.fired} fired, ${result.pages} pages; seed bar: 1,000 rules in < 5 s\n`,
     );
-  } finally {
-    await db.end();
-    await env.teardown();
-    await dropDatabase(database.url);
-    await database.stop();
-  }
+  });
 }
 
 /**

@@ -1,20 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { dropDatabase, ensureDatabase } from '../../db/ensure-database.js';
-import { migrate } from '../../db/migrate.js';
+import { Worker } from '@temporalio/worker';
 import { createOrganization } from '../../db/platform/organizations.js';
-import { createDb } from '../../db/pool.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { insertCustomer } from '../../db/triage/customers.js';
-import { createLogger } from '../../lib/logger.js';
-import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+import { PROJECT_ROOT } from '../../temporal/binaries.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import { alertTriage } from '../../workflows/triage/alert-triage.js';
 import { resolveUpdate } from '../../workflows/triage/messages.js';
 import { benchNoop } from './workflows.js';
+import { withBenchEnvironment } from './environment.js';
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,23 +36,7 @@ async function measure(n: number, one: (i: number) => Promise<void>) {
  */
 export async function triageBench(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 40);
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const log = createLogger({ level: 'warn' });
-  const database = await ensureDatabase({
-    databaseUrl: process.env.DATABASE_URL,
-    databaseName: `sentinel_bench_${randomBytes(3).toString('hex')}`,
-    dataDir: path.join(PROJECT_ROOT, '.data', 'bench'),
-    log,
-  });
-  await migrate(database.url);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-    },
-  });
-  const db = await createDb(database.url, { maximumPoolSize: 20 });
-  try {
+  await withBenchEnvironment({ poolSize: 20 }, async (env, db) => {
     const org = await createOrganization(db, `bench-${randomUUID()}`);
     const customer = await insertCustomer(db, org.id, {
       external_id: 'bench-1',
@@ -138,10 +117,5 @@ export async function triageBench(): Promise<void> {
           .map((c) => c.padStart(10))
           .join('')}\n`,
       );
-  } finally {
-    await db.end();
-    await env.teardown();
-    await dropDatabase(database.url);
-    await database.stop();
-  }
+  });
 }

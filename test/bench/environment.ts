@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { dropDatabase, ensureDatabase } from '../../db/ensure-database.js';
+import { migrate } from '../../db/migrate.js';
+import { createDb, type Db } from '../../db/pool.js';
+import { createLogger } from '../../lib/logger.js';
+import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+
+/**
+ * What every benchmark runs on: a fresh migrated database and a real Temporal dev server, both
+ * removed when `run` ends.
+ */
+export async function withBenchEnvironment(
+  opts: { poolSize: number },
+  run: (env: TestWorkflowEnvironment, db: Db) => Promise<void>,
+): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const database = await ensureDatabase({
+    databaseUrl: process.env.DATABASE_URL,
+    databaseName: `sentinel_bench_${randomBytes(3).toString('hex')}`,
+    dataDir: path.join(PROJECT_ROOT, '.data', 'bench'),
+    log: createLogger({ level: 'warn' }),
+  });
+  await migrate(database.url);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
+  });
+  const db = await createDb(database.url, { maximumPoolSize: opts.poolSize });
+  try {
+    await run(env, db);
+  } finally {
+    await db.end();
+    await env.teardown();
+    await dropDatabase(database.url);
+    await database.stop();
+  }
+}

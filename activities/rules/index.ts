@@ -8,6 +8,7 @@ import {
   applyEvaluation,
   customerRules,
   periodicPage,
+  type RuleContextRow,
   transactionForRules,
   undispatchedNotifications,
 } from '../../db/rules/evaluation.js';
@@ -78,34 +79,27 @@ export function createRulesActivities(deps: RulesDeps) {
       const tx = await transactionForRules(db, input.orgId, input.transactionId);
       if (!tx)
         throw ApplicationFailure.nonRetryable(`transaction ${input.transactionId} not found`, 'NotFound');
-      const rows = (await customerRules(db, input.orgId, tx.customer_id, REALTIME_TYPES)).filter((r) => {
+      const touched = (r: RuleContextRow) => {
         if (r.alert_type === 'account_threshold')
           return !!tx.account_id && r.conditions.account_id === tx.account_id;
         if (r.alert_type === 'spending_target')
           return r.budget_category === null || r.budget_category === tx.merchant_category;
         return true;
+      };
+      const created = await db.transaction(async (t) => {
+        // Lock the customer's real-time rules first, so a concurrent transaction of theirs
+        // evaluates the state this one writes (a first_of_day or a digest is never counted twice).
+        await t.query(sql.unsafe`
+          SELECT 1 FROM alert_rules
+          WHERE org_id = ${input.orgId} AND customer_id = ${tx.customer_id} AND active AND deleted_at IS NULL
+            AND alert_type = ANY(${sql.array([...REALTIME_TYPES], 'text')})
+          FOR UPDATE`);
+        const rows = (await customerRules(t, input.orgId, tx.customer_id, REALTIME_TYPES)).filter(touched);
+        const { evaluatedIds, changes } = evaluateRows(rows, Date.now(), tx);
+        return applyEvaluation(t, evaluatedIds, changes, actor());
       });
-      return db
-        .transaction(async (t) => {
-          // Lock the customer's rules so a concurrent transaction's evaluation reads the state this one writes.
-          await t.query(
-            sql.unsafe`SELECT 1 FROM alert_rules WHERE id = ANY(${sql.array(
-              rows.map((r) => r.id),
-              'uuid',
-            )}) FOR UPDATE`,
-          );
-          const fresh = rows.length
-            ? (await customerRules(t, input.orgId, tx.customer_id, REALTIME_TYPES)).filter((r) =>
-                rows.some((x) => x.id === r.id),
-              )
-            : [];
-          const { evaluatedIds, changes } = evaluateRows(fresh, Date.now(), tx);
-          return applyEvaluation(t, evaluatedIds, changes, actor());
-        })
-        .then(async (created) => {
-          await deliver(created);
-          return created.length;
-        });
+      await deliver(created);
+      return created.length;
     },
 
     /** Every rule of one customer that can be evaluated now (the admin's "evaluate now"). */

@@ -92,6 +92,29 @@ describe('deliverNotification (time-skipping)', () => {
     expect(result.channels).toEqual({ email: 'sent', sms: 'sent' });
   });
 
+  it('holds a message sent at 23:00 until 08:00 local across the spring-forward night', async () => {
+    // Skip server time to 23:00 New York time the evening before the next US DST change (second
+    // Sunday of March): 08:00 the next morning is 8 h later, not 9.
+    const zone = 'America/New_York';
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone });
+    const eveOf = (year: number) => {
+      const march = DateTime.fromObject({ year, month: 3, day: 1, hour: 23 }, { zone });
+      return march.plus({ days: ((7 - march.weekday) % 7) + 7 - 1 });
+    };
+    const eve = eveOf(now.year) > now.plus({ minutes: 5 }) ? eveOf(now.year) : eveOf(now.year + 1);
+    await env.sleep(eve.toMillis() - now.toMillis());
+    const quietHours = { start: '22:00', end: '08:00', timezone: zone };
+    const { result, sent, started } = await run({ critical: false, quietHours, sends });
+    expect(DateTime.fromMillis(started, { zone }).toFormat('HH')).toBe('23');
+    const arrived = DateTime.fromMillis(sent[0]!.at, { zone });
+    expect(arrived.toFormat('yyyy-MM-dd HH:mm')).toBe(
+      `${eve.plus({ days: 1 }).toFormat('yyyy-MM-dd')} 08:00`,
+    );
+    expect(arrived.offset - DateTime.fromMillis(started, { zone }).offset).toBe(60);
+    expect((sent[0]!.at - started) / 3600_000).toBeLessThan(8.5);
+    expect(result.heldUntil).toBe(arrived.startOf('minute').toUTC().toISO());
+  });
+
   it('sends a critical message at once, whatever the hour', async () => {
     const { result, sent, started } = await run({ critical: true, quietHours: null, sends });
     expect(result.heldUntil).toBeNull();

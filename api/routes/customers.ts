@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as accounts from '../../db/triage/accounts.js';
 import * as cards from '../../db/triage/cards.js';
@@ -9,7 +10,7 @@ import { maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
 import { auditRequest } from '../audit.js';
-import type { Principal } from '../env.js';
+import type { AppEnv, Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import {
   conflictResponses,
@@ -194,6 +195,16 @@ const routes = {
 };
 
 export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
+  /** Staff who may see personal data whole leave a trace each time they do. */
+  const auditPiiSeen = async (c: Context<AppEnv>, id: string | null, ids: string[]) => {
+    if (!ids.length || !can(c.get('principal').role, 'pii:read')) return;
+    await auditRequest(deps.db, c, {
+      action: 'customer.pii_viewed',
+      resourceType: 'customer',
+      resourceId: id,
+      after: { customer_ids: ids },
+    });
+  };
   const { db } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
     const c = await customers.getCustomer(db, orgId, id);
@@ -222,11 +233,18 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
       const q = c.req.valid('query');
       const p = c.get('principal');
       const page = toPage(await customers.listCustomers(db, p.orgId, q), q.limit);
+      await auditPiiSeen(
+        c,
+        null,
+        page.data.map((r) => r.id),
+      );
       return c.json({ ...page, data: page.data.map((r) => customerView(r, p)) }, 200);
     })
     .openapi(routes.get, async (c) => {
       const p = c.get('principal');
-      return c.json(customerView(await requireCustomer(p.orgId, c.req.valid('param').id), p), 200);
+      const row = await requireCustomer(p.orgId, c.req.valid('param').id);
+      await auditPiiSeen(c, row.id, [row.id]);
+      return c.json(customerView(row, p), 200);
     })
     .openapi(routes.patch, async (c) => {
       const p = c.get('principal');

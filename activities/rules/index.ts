@@ -12,6 +12,7 @@ import {
   transactionForRules,
   undispatchedNotifications,
 } from '../../db/rules/evaluation.js';
+import { getCustomer } from '../../db/triage/customers.js';
 import { startDeliveries } from '../../temporal/deliveries.js';
 import { nextDueDate } from '../../workflows/rules/bill-schedule.js';
 import {
@@ -115,14 +116,11 @@ export function createRulesActivities(deps: RulesDeps) {
     async loadBill(input: { orgId: string; billId: string }) {
       const bill = await bills.getBill(db, input.orgId, input.billId);
       if (!bill) return null;
-      const [timezone, rules] = await Promise.all([
-        db.oneFirst(
-          sql.type(
-            z.object({ timezone: z.string() }),
-          )`SELECT timezone FROM customers WHERE org_id = ${input.orgId} AND id = ${bill.customer_id}`,
-        ),
+      const [customer, rules] = await Promise.all([
+        getCustomer(db, input.orgId, bill.customer_id),
         bills.billRules(db, input.orgId, input.billId),
       ]);
+      const timezone = customer?.timezone ?? 'UTC';
       return {
         status: bill.status,
         dueDate: bill.next_due_date,

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { sql } from 'slonik';
 import type { Db } from '../../db/pool.js';
 import * as rules from '../../db/rules/alert-rules.js';
 import * as bills from '../../db/rules/bills.js';
 import * as budgets from '../../db/rules/budgets.js';
 import * as goals from '../../db/rules/goals.js';
+import { deleteWithRules, ownedByCustomer } from '../../db/rules/targets.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { cancelBillReminder, notifyBillReminder } from '../../temporal/bill-reminders.js';
@@ -227,10 +227,8 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     ] as const;
     for (const [field, table, what] of targets) {
       if (typeof c[field] !== 'string') continue;
-      const found = await db.exists(sql.unsafe`
-        SELECT 1 FROM ${sql.identifier([table])}
-        WHERE org_id = ${orgId} AND id = ${c[field]} AND customer_id = ${r.customer_id}`);
-      if (!found) throw fieldError(`body.conditions.${field}`, `no such ${what} for this customer`);
+      if (!(await ownedByCustomer(db, orgId, table, c[field], r.customer_id)))
+        throw fieldError(`body.conditions.${field}`, `no such ${what} for this customer`);
     }
   }
 
@@ -241,23 +239,14 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     accountId: string | null | undefined,
   ) => {
     if (!accountId) return;
-    const found = await db.exists(sql.unsafe`
-      SELECT 1 FROM accounts WHERE org_id = ${orgId} AND id = ${accountId} AND customer_id = ${customerId}`);
-    if (!found) throw fieldError('body.account_id', 'no such account for this customer');
+    if (!(await ownedByCustomer(db, orgId, 'accounts', accountId, customerId)))
+      throw fieldError('body.account_id', 'no such account for this customer');
   };
 
-  const budgetView = async (orgId: string, b: budgets.BudgetRow) => {
-    const s = await db.one(sql.type(
-      z.object({
-        period_key: z.string(),
-        period_start: z.string(),
-        period_end: z.string(),
-        spent: z.string(),
-      }),
-    )`SELECT period_key, period_start, period_end, spent FROM budget_spending
-      WHERE org_id = ${orgId} AND budget_id = ${b.id}`);
-    return { ...strip(b), ...s };
-  };
+  const budgetView = async (orgId: string, b: budgets.BudgetRow) => ({
+    ...strip(b),
+    ...(await budgets.budgetSpending(db, orgId, b.id)),
+  });
 
   const audit = (
     c: Parameters<typeof auditRequest>[1],
@@ -272,24 +261,6 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     const bill = await bills.getBill(db, orgId, billId);
     if (bill?.status === 'active') await notifyBillReminder(temporal, bill, prefix);
   };
-
-  /** Rules pointing at a deleted goal or budget are deleted with it. */
-  const removeTarget = (
-    orgId: string,
-    table: 'goals' | 'budgets',
-    column: 'goal_id' | 'budget_id',
-    id: string,
-  ) =>
-    db.transaction(async (t) => {
-      await t.query(sql.unsafe`
-        UPDATE alert_rules SET deleted_at = coalesce(deleted_at, now()), active = false,
-          ${sql.identifier([column])} = NULL, updated_at = now()
-        WHERE org_id = ${orgId} AND ${sql.identifier([column])} = ${id}`);
-      const r = await t.query(
-        sql.unsafe`DELETE FROM ${sql.identifier([table])} WHERE org_id = ${orgId} AND id = ${id}`,
-      );
-      return r.rowCount === 1;
-    });
 
   return (
     newRouter()
@@ -326,7 +297,9 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       })
       .openapi(goalRoutes.remove, async (c) => {
         const id = c.req.valid('param').id;
-        if (!(await removeTarget(c.get('principal').orgId, 'goals', 'goal_id', id))) throw notFound('goal');
+        const orgId = c.get('principal').orgId;
+        const target = { table: 'goals', column: 'goal_id' } as const;
+        if (!(await db.transaction((t) => deleteWithRules(t, orgId, target, id)))) throw notFound('goal');
         await audit(c, 'goal.deleted', 'goal', id);
         return c.body(null, 204);
       })
@@ -360,8 +333,9 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       })
       .openapi(budgetRoutes.remove, async (c) => {
         const id = c.req.valid('param').id;
-        if (!(await removeTarget(c.get('principal').orgId, 'budgets', 'budget_id', id)))
-          throw notFound('budget');
+        const orgId = c.get('principal').orgId;
+        const target = { table: 'budgets', column: 'budget_id' } as const;
+        if (!(await db.transaction((t) => deleteWithRules(t, orgId, target, id)))) throw notFound('budget');
         await audit(c, 'budget.deleted', 'budget', id);
         return c.body(null, 204);
       })
@@ -382,7 +356,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
             await notifyBillReminder(temporal, row, prefix, 'created');
           } catch (err) {
             // No bill without its reminder: undo, and let the client retry.
-            await db.query(sql.unsafe`DELETE FROM bills WHERE org_id = ${orgId} AND id = ${row.id}`);
+            await bills.deleteBill(db, orgId, row.id);
             throw err;
           }
           await audit(c, 'bill.created', 'bill', row.id);

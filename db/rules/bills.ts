@@ -122,3 +122,8 @@ export function billRules(db: Queryable, orgId: string, billId: string) {
       AND active AND deleted_at IS NULL
     ORDER BY id`);
 }
+
+/** Removes a bill whose reminder could not start (the create is undone). */
+export async function deleteBill(db: Queryable, orgId: string, id: string): Promise<void> {
+  await db.query(sql.unsafe`DELETE FROM bills WHERE org_id = ${orgId} AND id = ${id}`);
+}

@@ -71,3 +71,12 @@ export function listBudgets(
       AND ${keysetAfter(q.cursor)}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
 }
+
+/** The budget's period now in force (customer's time zone) and the spending in it. */
+export function budgetSpending(db: Queryable, orgId: string, budgetId: string) {
+  return db.one(sql.type(
+    z.object({ period_key: z.string(), period_start: z.string(), period_end: z.string(), spent: z.string() }),
+  )`
+    SELECT period_key, period_start, period_end, spent FROM budget_spending
+    WHERE org_id = ${orgId} AND budget_id = ${budgetId}`);
+}

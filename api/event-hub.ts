@@ -13,6 +13,7 @@ type Subscriber = { orgId: string; stream: string; lastId: number; deliver: (e: 
 export class EventHub {
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
+  private notified: Promise<void> = Promise.resolve();
   private readonly subs = new Set<Subscriber>();
   private closed = false;
 
@@ -53,7 +54,15 @@ export class EventHub {
     if (this.client || this.closed) return Promise.resolve();
     this.connecting ??= (async () => {
       const client = new pg.Client({ connectionString: this.databaseUrl });
-      client.on('notification', (msg) => void this.onNotify(msg.payload));
+      // One notification at a time: each reads its event, and reads finishing out of order would
+      // deliver a later id first and make the earlier one look already sent.
+      client.on('notification', (msg) => {
+        this.notified = this.notified
+          .then(() => this.onNotify(msg.payload))
+          .catch((err: unknown) => {
+            this.log.warn({ err }, 'event notification dropped');
+          });
+      });
       client.on('error', (err) => {
         this.log.warn({ err }, 'event hub connection lost; reconnecting');
         this.client = null;

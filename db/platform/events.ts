@@ -16,6 +16,11 @@ export type EventRow = z.infer<typeof eventRow>;
 /**
  * Appends one event to each stream. With a dedupKey a retried activity appends nothing new.
  * The insert trigger NOTIFYs every API replica.
+ *
+ * Event ids must become visible in id order within an organisation: streams and Last-Event-ID
+ * keep a high-water mark, so an id committed after a larger one would be skipped. A
+ * transaction-scoped lock per organisation, taken before the id is drawn, makes commit order
+ * follow id order (two agents finishing together used to lose one agent_completed).
  */
 export async function emitEvent(
   db: Queryable,
@@ -24,8 +29,9 @@ export async function emitEvent(
   for (const stream of e.streams) {
     const dedup = e.dedupKey ? `${e.dedupKey}@${stream}` : null;
     await db.query(sql.unsafe`
+      WITH ordered AS (SELECT pg_advisory_xact_lock(hashtext('sentinel-events'), hashtext(${e.orgId})))
       INSERT INTO events (org_id, stream, type, payload, dedup_key)
-      VALUES (${e.orgId}, ${stream}, ${e.type}, ${sql.jsonb(e.payload as never)}, ${dedup})
+      SELECT ${e.orgId}, ${stream}, ${e.type}, ${sql.jsonb(e.payload as never)}, ${dedup} FROM ordered
       ON CONFLICT (org_id, dedup_key) DO NOTHING`);
   }
 }

@@ -131,11 +131,22 @@ describe('workflow operations', () => {
       const running = res.body.data.map((w: { workflow_id: string }) => w.workflow_id).sort();
       return JSON.stringify(running) === JSON.stringify([...ids].sort()) ? true : undefined;
     });
+    // Each has charged and is retrying its failing step: a workflow task to reset to exists.
+    for (const id of ids) {
+      await eventually(async () => {
+        const d = await h.call('GET', `/api/v1/admin/workflows/${id}`, { token });
+        return d.body.pending_activities?.[0]?.activity_type === 'flakyStep' ? true : undefined;
+      });
+    }
     const batch = await h.call('POST', '/api/v1/admin/workflows/reset-batch', {
       token,
       body: { query: { type: 'opsStuck', status: 'running' }, reason: 'batch after fix' },
     });
     expect(batch.status).toBe(200);
+    expect(
+      batch.body.data.filter((r: { ok: boolean }) => !r.ok),
+      'failed resets',
+    ).toEqual([]);
     expect(
       batch.body.data
         .filter((r: { ok: boolean }) => r.ok)

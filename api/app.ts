@@ -37,6 +37,8 @@ import { authRoutes } from './routes/auth.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
+import { encryptionAdminRoutes } from './routes/encryption-admin.js';
+import type { FieldCipher } from '../lib/field-encryption.js';
 
 export type AppDeps = {
   config: Pick<
@@ -64,6 +66,8 @@ export type AppDeps = {
     METRICS_TOKEN?: string | undefined;
   };
   db: Db;
+  /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
+  cipher: FieldCipher;
   temporal: Client;
   log: Logger;
   /** Serves the SSE streams; without it they answer 503. */
@@ -154,14 +158,15 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, apiKeyRoutes({ db }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX };
   app.route(API_BASE, diagnosticsRoutes(workflows));
-  app.route(API_BASE, customerRoutes({ db, cardHashKey: config.CARD_HASH_KEY }));
+  app.route(API_BASE, customerRoutes({ db, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }));
   app.route(API_BASE, transactionRoutes(workflows));
   app.route(API_BASE, alertRoutes(workflows));
   app.route(API_BASE, actionRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
-  app.route(API_BASE, privacyRoutes({ db }));
+  app.route(API_BASE, privacyRoutes({ db, cipher: deps.cipher }));
   app.route(API_BASE, rulesRoutes(workflows));
   app.route(API_BASE, rulesAdminRoutes(workflows));
+  app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
     API_BASE,
     workflowAdminRoutes({

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
 import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { createTemporalClient } from '../temporal/connection.js';
 import { createApp } from './app.js';
@@ -23,10 +24,12 @@ async function main(): Promise<void> {
   if (!config.CARD_HASH_KEY)
     log.warn('CARD_HASH_KEY is not set: duplicate cards will not be recognised after a restart');
 
+  const cipher = cipherFromConfig(config, (m) => log.warn(m));
   const hub = new EventHub(databaseUrl, db, log);
   const app = createApp({
     config: { ...config, JWT_SECRET: jwtSecret, CARD_HASH_KEY: cardHashKey },
     db,
+    cipher,
     temporal,
     log,
     hub,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FieldCipher } from './field-encryption.js';
 
 /**
  * Every environment variable Sentinel reads, parsed once at start. `.env.example` mirrors this.
@@ -70,6 +71,20 @@ export const configSchema = z
     LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** HMAC key for card-number hashes (cards are found by hash, never stored whole). Required in production. */
     CARD_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Field encryption key ring, `<version>:<base64 32 bytes>` comma-separated; the first encrypts,
+     * all decrypt (see lib/field-encryption.ts and RUNBOOK.md for rotation). Required in production.
+     */
+    ENCRYPTION_KEYS: z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          FieldCipher.fromSpec(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
     /** Partial JSON over DEFAULT_THRESHOLDS (workflows/triage/screening.ts), e.g. {"amountMultiplier":4}. */
     SCREENING_THRESHOLDS: z
       .string()
@@ -146,6 +161,9 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.CARD_HASH_KEY) {
       ctx.addIssue({ code: 'custom', path: ['CARD_HASH_KEY'], message: 'is required in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS'], message: 'is required in production' });
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'rules:read',
   'rules:write',
   'workflows:admin',
+  'encryption:manage',
   'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -7,6 +7,7 @@ import { migrate } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_ADMIN, seedDemo } from '../db/seed/demo.js';
 import { parseConfig } from '../lib/config.js';
+import { FieldCipher } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { PROJECT_ROOT } from '../temporal/binaries.js';
 import { startDevServer, waitForTemporal, type DevServer } from '../temporal/dev-server.js';
@@ -19,9 +20,9 @@ import { startDevServer, waitForTemporal, type DevServer } from '../temporal/dev
 const DATA = path.join(PROJECT_ROOT, '.data');
 const log = createLogger({ name: 'dev', level: 'info' });
 
-function persistentSecret(file: string): string {
+function persistentSecret(file: string, make = () => randomBytes(32).toString('base64url')): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
+  const secret = make();
   fs.writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
@@ -83,8 +84,11 @@ async function main(): Promise<void> {
   }
 
   const cardHashKey = config.CARD_HASH_KEY ?? persistentSecret(path.join(DATA, 'card-hash-key'));
+  const encryptionKeys =
+    config.ENCRYPTION_KEYS ??
+    persistentSecret(path.join(DATA, 'encryption-keys'), () => `1:${randomBytes(32).toString('base64')}`);
   const db = await createDb(database.url, { maximumPoolSize: 2 });
-  const seeded = await seedDemo(db, { cardHashKey });
+  const seeded = await seedDemo(db, { cardHashKey, cipher: FieldCipher.fromSpec(encryptionKeys) });
   await db.end();
 
   const env: NodeJS.ProcessEnv = {
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     JWT_SECRET: config.JWT_SECRET ?? persistentSecret(path.join(DATA, 'jwt-secret')),
     CARD_HASH_KEY: cardHashKey,
     LINK_SIGNING_KEY: config.LINK_SIGNING_KEY ?? persistentSecret(path.join(DATA, 'link-signing-key')),
+    ENCRYPTION_KEYS: config.ENCRYPTION_KEYS ?? encryptionKeys,
   };
   const worker = run('worker', 'workers/main.ts', env);
   cleanups.push(async () => {

@@ -33,6 +33,20 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     },
     {
+      // Re-seals fields still under a retired key; after a key change, the old key may go once it finds none.
+      scheduleId: `${prefix}field-encryption`,
+      spec: { intervals: [{ every: '1 day' }] },
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: 'rotateFieldEncryption',
+        workflowId: `${prefix}field-encryption`,
+        taskQueue: taskQueue('platform', prefix),
+        args: [{}],
+        typedSearchAttributes: [{ key: Domain, value: 'platform' }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    },
+    {
       // The seed's 5-minute pass; a pass still running when the next is due makes it skip.
       scheduleId: `${prefix}rules-periodic`,
       spec: { intervals: [{ every: '5 minutes' }] },

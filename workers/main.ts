@@ -1,4 +1,5 @@
 import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     deps: {
       db,
+      cipher: cipherFromConfig(config, (m) => log.warn(m)),
       temporal,
       thresholds: { ...DEFAULT_THRESHOLDS, ...config.SCREENING_THRESHOLDS },
       providers: providersFromConfig(config),

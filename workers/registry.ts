@@ -6,6 +6,7 @@ import { createNotifyActivities, type NotifyDeps } from '../activities/notify/in
 import { createRulesActivities } from '../activities/rules/index.js';
 import { createTriageActivities } from '../activities/triage/index.js';
 import type { Db } from '../db/pool.js';
+import type { FieldCipher } from '../lib/field-encryption.js';
 import type { ScreeningThresholds } from '../workflows/triage/screening.js';
 import type { Context } from '../temporal/task-queues.js';
 
@@ -16,6 +17,8 @@ const WORKFLOWS_DIR = path.join(PROJECT_ROOT, 'workflows');
 
 export type WorkerDeps = {
   db: Db;
+  /** Opens and seals national ids and dates of birth (ENCRYPTION_KEYS); the encryption pass re-seals with it. */
+  cipher: FieldCipher;
   /** For activities that talk to other workflows (e.g. a triage agent freezing a card). */
   temporal: Client;
   taskQueuePrefix?: string;

@@ -3,15 +3,31 @@ import { NotFoundError, sql } from 'slonik';
 import { z } from 'zod';
 import { enforceRetention } from '../../db/platform/audit.js';
 import * as checks from '../../db/platform/pipeline-checks.js';
+import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
+import { resealCustomers } from '../../db/triage/customers.js';
+import type { FieldCipher } from '../../lib/field-encryption.js';
 
 /** Seven years, the usual bar for financial records. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 7 * 365;
 
-export type PlatformDeps = { db: Db; auditRetentionDays?: number | undefined };
+export type PlatformDeps = { db: Db; cipher: FieldCipher; auditRetentionDays?: number | undefined };
 
-export function createPlatformActivities({ db, auditRetentionDays }: PlatformDeps) {
+export function createPlatformActivities({ db, cipher, auditRetentionDays }: PlatformDeps) {
   return {
+    async listOrganizationIds(): Promise<string[]> {
+      return [...(await listOrganizationIds(db))];
+    },
+
+    /** One batch of the encryption pass, in one transaction (its rows stay locked until it commits). */
+    async resealCustomers(q: {
+      orgId: string;
+      after: string | null;
+      limit: number;
+    }): Promise<{ scanned: number; resealed: number; last: string | null }> {
+      return db.transaction((tx) => resealCustomers(tx, q.orgId, q, cipher));
+    },
+
     /** Drops audit events past the retention period (AUDIT_RETENTION_DAYS). */
     async enforceAuditRetention(): Promise<number> {
       return enforceRetention(db, auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS);

@@ -6,6 +6,7 @@ import * as cards from '../../db/triage/cards.js';
 import * as customers from '../../db/triage/customers.js';
 import type { Db } from '../../db/pool.js';
 import { cardNumberHash } from '../../lib/card-hash.js';
+import type { FieldCipher } from '../../lib/field-encryption.js';
 import { maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
@@ -37,7 +38,19 @@ const Address = z
   })
   .strict();
 
-const CustomerSchema = customers.customerRow.omit({ org_id: true }).openapi('Customer');
+const CustomerSchema = customers.customerRow
+  .omit({ org_id: true, date_of_birth_enc: true, national_id_enc: true, legacy_date_of_birth: true })
+  .extend({
+    date_of_birth: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Whole for roles with pii:read, else ****-**-**' }),
+    national_id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Whole for roles with pii:read, else hidden (*********)' }),
+  })
+  .openapi('Customer');
 
 const CustomerFields = {
   first_name: z.string().trim().min(1).max(100),
@@ -49,6 +62,13 @@ const CustomerFields = {
     .nullable()
     .optional(),
   date_of_birth: z.string().date().nullable().optional(),
+  /** Passport, SSN or other national number; sealed at rest (AES-256-GCM). */
+  national_id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{3,31}$/, 'must be 4–32 letters, digits, spaces or dashes')
+    .nullable()
+    .optional(),
   address: Address.nullable().optional(),
   kyc_status: KYC.optional(),
   risk_profile: RISK.optional(),
@@ -105,14 +125,16 @@ const CreateCard = z
   })
   .strict();
 
-export const customerView = (row: customers.CustomerRow, principal: Principal) => {
-  const { org_id: _org, ...c } = row;
-  if (can(principal.role, 'pii:read')) return c;
+/** A customer as this principal may see them: sealed fields opened only for roles with pii:read. */
+export const customerView = (row: customers.CustomerRow, principal: Principal, cipher: FieldCipher) => {
+  const { org_id: _org, date_of_birth_enc, national_id_enc, legacy_date_of_birth, ...c } = row;
+  if (can(principal.role, 'pii:read')) return { ...c, ...customers.revealPii(cipher, row) };
   return {
     ...c,
     email: maskEmail(c.email),
     phone: maskPhone(c.phone),
-    date_of_birth: c.date_of_birth ? '****-**-**' : null,
+    date_of_birth: date_of_birth_enc !== null || legacy_date_of_birth !== null ? '****-**-**' : null,
+    national_id: national_id_enc !== null ? '*********' : null,
   };
 };
 const accountView = ({ org_id: _org, ...a }: accounts.AccountRow) => a;
@@ -194,7 +216,7 @@ const routes = {
   }),
 };
 
-export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
+export function customerRoutes(deps: { db: Db; cardHashKey: string; cipher: FieldCipher }) {
   /** Staff who may see personal data whole leave a trace each time they do. */
   const auditPiiSeen = async (c: Context<AppEnv>, id: string | null, ids: string[]) => {
     if (!ids.length || !can(c.get('principal').role, 'pii:read')) return;
@@ -205,7 +227,7 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
       after: { customer_ids: ids },
     });
   };
-  const { db } = deps;
+  const { db, cipher } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
     const c = await customers.getCustomer(db, orgId, id);
     if (!c) throw notFound('customer');
@@ -215,13 +237,13 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
     .openapi(routes.create, async (c) => {
       const p = c.get('principal');
       try {
-        const row = await customers.insertCustomer(db, p.orgId, c.req.valid('json'));
+        const row = await customers.insertCustomer(db, p.orgId, c.req.valid('json'), cipher);
         await auditRequest(db, c, {
           action: 'customer.created',
           resourceType: 'customer',
           resourceId: row.id,
         });
-        return c.json(customerView(row, p), 201);
+        return c.json(customerView(row, p, cipher), 201);
       } catch (err) {
         if (err instanceof UniqueIntegrityConstraintViolationError) {
           throw new ApiError(409, 'conflict', 'A customer with this external_id already exists');
@@ -238,19 +260,19 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
         null,
         page.data.map((r) => r.id),
       );
-      return c.json({ ...page, data: page.data.map((r) => customerView(r, p)) }, 200);
+      return c.json({ ...page, data: page.data.map((r) => customerView(r, p, cipher)) }, 200);
     })
     .openapi(routes.get, async (c) => {
       const p = c.get('principal');
       const row = await requireCustomer(p.orgId, c.req.valid('param').id);
       await auditPiiSeen(c, row.id, [row.id]);
-      return c.json(customerView(row, p), 200);
+      return c.json(customerView(row, p, cipher), 200);
     })
     .openapi(routes.patch, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
       const before = await requireCustomer(p.orgId, id);
-      const row = await customers.updateCustomer(db, p.orgId, id, c.req.valid('json'));
+      const row = await customers.updateCustomer(db, p.orgId, id, c.req.valid('json'), cipher);
       if (!row) throw notFound('customer');
       await auditRequest(db, c, {
         action: 'customer.updated',
@@ -259,7 +281,7 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string }) {
         before: { kyc_status: before.kyc_status, risk_profile: before.risk_profile },
         after: { fields: Object.keys(c.req.valid('json')) },
       });
-      return c.json(customerView(row, p), 200);
+      return c.json(customerView(row, p, cipher), 200);
     })
     .openapi(routes.createAccount, async (c) => {
       const p = c.get('principal');

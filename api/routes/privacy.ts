@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { FieldCipher } from '../../lib/field-encryption.js';
 import { eraseCustomer, exportCustomer } from '../../db/platform/privacy.js';
 import type { Db } from '../../db/pool.js';
 import { auditRequest } from '../audit.js';
@@ -31,12 +32,12 @@ const routes = {
   }),
 };
 
-export function privacyRoutes(deps: { db: Db }) {
+export function privacyRoutes(deps: { db: Db; cipher: FieldCipher }) {
   const { db } = deps;
   return newRouter()
     .openapi(routes.export, async (c) => {
       const { id } = c.req.valid('param');
-      const data = await exportCustomer(db, c.get('principal').orgId, id);
+      const data = await exportCustomer(db, c.get('principal').orgId, id, deps.cipher);
       if (!data) throw notFound('customer');
       await auditRequest(db, c, { action: 'customer.exported', resourceType: 'customer', resourceId: id });
       c.header('Content-Disposition', `attachment; filename="customer-${id}.json"`);
@@ -50,7 +51,9 @@ export function privacyRoutes(deps: { db: Db }) {
         action: 'customer.erased',
         resourceType: 'customer',
         resourceId: id,
-        after: { anonymised: ['name', 'email', 'phone', 'date_of_birth', 'address', 'messages'] },
+        after: {
+          anonymised: ['name', 'email', 'phone', 'date_of_birth', 'national_id', 'address', 'messages'],
+        },
       });
       return c.json({ id, erased: true as const }, 200);
     });

@@ -15,3 +15,8 @@ export function findOrganizationByName(db: Queryable, name: string): Promise<Org
     sql.type(organizationRow)`SELECT id, name, created_at FROM organizations WHERE name = ${name}`,
   );
 }
+
+/** Every organisation's id, for maintenance passes that visit each tenant in turn. */
+export function listOrganizationIds(db: Queryable): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM organizations ORDER BY id`);
+}

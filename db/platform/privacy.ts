@@ -1,6 +1,8 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Queryable } from '../pool.js';
+import { getCustomer, revealPii } from '../triage/customers.js';
 
 /**
  * Every table that holds rows about a customer, and the columns an export leaves out (secrets
@@ -25,10 +27,14 @@ const CUSTOMER_TABLES: { table: string; omit?: string[] }[] = [
 ];
 
 /** Everything Sentinel holds about one customer, table by table (GDPR access / portability). */
-export async function exportCustomer(db: Queryable, orgId: string, customerId: string) {
-  const customer = await db.maybeOne(sql.type(z.object({ row: z.record(z.unknown()) }))`
-    SELECT to_jsonb(c) - 'org_id' AS row FROM customers c WHERE org_id = ${orgId} AND id = ${customerId}`);
-  if (!customer) return null;
+export async function exportCustomer(db: Queryable, orgId: string, customerId: string, cipher: FieldCipher) {
+  const found = await getCustomer(db, orgId, customerId);
+  if (!found) return null;
+  // Sealed fields leave in the clear: the export is for the customer.
+  const customer = await db.one(sql.type(z.object({ row: z.record(z.unknown()) }))`
+    SELECT to_jsonb(c) - 'org_id' - 'date_of_birth' - 'date_of_birth_enc' - 'national_id_enc' AS row
+    FROM customers c WHERE org_id = ${orgId} AND id = ${customerId}`);
+  Object.assign(customer.row, revealPii(cipher, found));
   const tables: Record<string, unknown[]> = {};
   for (const { table, omit = [] } of CUSTOMER_TABLES) {
     const rows = await db.anyFirst(sql.type(z.object({ row: z.record(z.unknown()) }))`
@@ -48,7 +54,7 @@ export async function exportCustomer(db: Queryable, orgId: string, customerId: s
 export async function eraseCustomer(db: Queryable, orgId: string, customerId: string): Promise<boolean> {
   const erased = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
     UPDATE customers SET first_name = 'Erased', last_name = 'Customer', email = NULL, phone = NULL,
-      date_of_birth = NULL, address = NULL, segment = NULL, erased_at = coalesce(erased_at, now()), updated_at = now()
+      date_of_birth = NULL, date_of_birth_enc = NULL, national_id_enc = NULL, address = NULL, segment = NULL, erased_at = coalesce(erased_at, now()), updated_at = now()
     WHERE org_id = ${orgId} AND id = ${customerId} RETURNING id`);
   if (!erased) return false;
   await db.query(sql.unsafe`

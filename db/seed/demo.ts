@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { cardNumberHash } from '../../lib/card-hash.js';
+import type { FieldCipher } from '../../lib/field-encryption.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { insertAccount } from '../triage/accounts.js';
 import { insertCard } from '../triage/cards.js';
@@ -18,7 +19,7 @@ export const DEMO_ADMIN = { email: 'admin@demo.sentinel.local', password: 'senti
  */
 export async function seedDemo(
   db: Db,
-  opts: { cardHashKey: string },
+  opts: { cardHashKey: string; cipher: FieldCipher },
 ): Promise<{ created: boolean; orgId: string }> {
   return db.transaction(async (tx) => {
     // Serialise concurrent seeders (two `npm run dev` at once) on a transaction-scoped lock.
@@ -37,7 +38,7 @@ export async function seedDemo(
     for (const s of staff) {
       await insertUser(tx, { orgId: org.id, ...s, passwordHash });
     }
-    await seedCustomers(tx, org.id, opts.cardHashKey);
+    await seedCustomers(tx, org.id, opts);
     return { created: true, orgId: org.id };
   });
 }
@@ -60,6 +61,8 @@ const DEMO_CUSTOMERS = [
     card: '4242424242424242',
     currency: 'GBP',
     risk: 'low' as const,
+    dob: '1986-04-12',
+    nationalId: 'QQ 12 34 56 C',
   },
   {
     ext: 'demo-002',
@@ -72,6 +75,8 @@ const DEMO_CUSTOMERS = [
     card: '5555555555554444',
     currency: 'EUR',
     risk: 'medium' as const,
+    dob: '1979-11-03',
+    nationalId: '1 79 11 75 115 042',
   },
   {
     ext: 'demo-003',
@@ -84,6 +89,8 @@ const DEMO_CUSTOMERS = [
     card: '378282246310005',
     currency: 'USD',
     risk: 'high' as const,
+    dob: '1992-07-28',
+    nationalId: '078-05-1120',
   },
 ];
 const MERCHANTS = [
@@ -94,20 +101,31 @@ const MERCHANTS = [
 ];
 
 /** Three customers with an account, a card and a month of ordinary spending each (history for screening). */
-async function seedCustomers(tx: Queryable, orgId: string, cardHashKey: string): Promise<void> {
+async function seedCustomers(
+  tx: Queryable,
+  orgId: string,
+  { cardHashKey, cipher }: { cardHashKey: string; cipher: FieldCipher },
+): Promise<void> {
   const now = Date.now();
   for (const [ci, c] of DEMO_CUSTOMERS.entries()) {
-    const customer = await insertCustomer(tx, orgId, {
-      external_id: c.ext,
-      first_name: c.first,
-      last_name: c.last,
-      email: c.email,
-      phone: c.phone,
-      kyc_status: 'verified',
-      risk_profile: c.risk,
-      timezone: c.tz,
-      address: { city: c.place.city, country: c.place.country },
-    });
+    const customer = await insertCustomer(
+      tx,
+      orgId,
+      {
+        external_id: c.ext,
+        first_name: c.first,
+        last_name: c.last,
+        email: c.email,
+        phone: c.phone,
+        kyc_status: 'verified',
+        risk_profile: c.risk,
+        timezone: c.tz,
+        address: { city: c.place.city, country: c.place.country },
+        date_of_birth: c.dob,
+        national_id: c.nationalId,
+      },
+      cipher,
+    );
     const account = await insertAccount(tx, orgId, {
       customer_id: customer.id,
       account_type: 'checking',

@@ -38,7 +38,7 @@ describe('health', () => {
     const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     const log = createLogger({ level: 'silent' });
 
-    const noDb = createApp({ config, db: deadDb, temporal: h.temporal, log });
+    const noDb = createApp({ config, db: deadDb, cipher: h.cipher, temporal: h.temporal, log });
     const r1 = await noDb.request('/health/ready');
     expect(r1.status).toBe(503);
     expect(await r1.json()).toMatchObject({
@@ -49,7 +49,7 @@ describe('health', () => {
       },
     });
 
-    const neither = createApp({ config, db: deadDb, temporal: deadTemporal, log });
+    const neither = createApp({ config, db: deadDb, cipher: h.cipher, temporal: deadTemporal, log });
     const r2 = await neither.request('/health/ready');
     expect(r2.status).toBe(503);
     expect(((await r2.json()) as { error: { message: string } }).error.message).toBe(

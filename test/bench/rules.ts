@@ -3,6 +3,7 @@ import { sql } from 'slonik';
 import { withBenchEnvironment } from './environment.js';
 import { createOrganization } from '../../db/platform/organizations.js';
 import { createDb } from '../../db/pool.js';
+import { FieldCipher } from '../../lib/field-encryption.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import type { evaluateAlertRules } from '../../workflows/rules/evaluate-alert-rules.js';
 
@@ -48,7 +49,7 @@ export async function rulesBench(): Promise<void> {
     const [worker] = await createWorkers({
       connection: env.nativeConnection,
       namespace: 'default',
-      deps: { db, temporal: env.client },
+      deps: { db, cipher: FieldCipher.ephemeral(), temporal: env.client },
       contexts: ['rules'],
       taskQueuePrefix: 'bench-',
     });

@@ -5,6 +5,7 @@ import { createOrganization } from '../../db/platform/organizations.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { insertCustomer } from '../../db/triage/customers.js';
 import { PROJECT_ROOT } from '../../temporal/binaries.js';
+import { FieldCipher } from '../../lib/field-encryption.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import { alertTriage } from '../../workflows/triage/alert-triage.js';
 import { resolveUpdate } from '../../workflows/triage/messages.js';
@@ -38,12 +39,17 @@ export async function triageBench(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 40);
   await withBenchEnvironment({ poolSize: 20 }, async (env, db) => {
     const org = await createOrganization(db, `bench-${randomUUID()}`);
-    const customer = await insertCustomer(db, org.id, {
-      external_id: 'bench-1',
-      first_name: 'Bench',
-      last_name: 'Mark',
-      kyc_status: 'verified',
-    });
+    const customer = await insertCustomer(
+      db,
+      org.id,
+      {
+        external_id: 'bench-1',
+        first_name: 'Bench',
+        last_name: 'Mark',
+        kyc_status: 'verified',
+      },
+      FieldCipher.ephemeral(),
+    );
     const alerts = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         raiseAlert(db, org.id, {
@@ -62,7 +68,7 @@ export async function triageBench(): Promise<void> {
     const [triageWorker] = await createWorkers({
       connection: env.nativeConnection,
       namespace: 'default',
-      deps: { db, temporal: env.client },
+      deps: { db, cipher: FieldCipher.ephemeral(), temporal: env.client },
       contexts: ['triage'],
       taskQueuePrefix: 'bench-',
     });

@@ -9,6 +9,7 @@ import { EventHub } from '../../api/event-hub.js';
 import { createDb, type Db } from '../../db/pool.js';
 import { createOrganization } from '../../db/platform/organizations.js';
 import { insertUser } from '../../db/platform/users.js';
+import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../lib/passwords.js';
 import type { Role } from '../../lib/roles.js';
@@ -40,7 +41,13 @@ export function quietTemporalRuntime(): void {
  * own keeps this file's workflows on this file's worker.
  */
 export async function startHarness(
-  opts: { worker?: boolean; config?: Record<string, unknown>; providers?: WorkerDeps['providers'] } = {},
+  opts: {
+    worker?: boolean;
+    config?: Record<string, unknown>;
+    providers?: WorkerDeps['providers'];
+    /** The key ring of this API and worker (default: one fresh key). */
+    cipher?: FieldCipher;
+  } = {},
 ) {
   quietTemporalRuntime();
   const db = await createDb(inject('databaseUrl'), { maximumPoolSize: 5 });
@@ -65,10 +72,12 @@ export async function startHarness(
     RATE_LIMIT_LOGIN_PER_IP: 1_000_000,
     ...opts.config,
   };
+  const cipher = opts.cipher ?? FieldCipher.ephemeral();
   const hub = new EventHub(inject('databaseUrl'), db, createLogger({ level: 'silent' }));
   const app = createApp({
     config,
     db,
+    cipher,
     temporal,
     hub,
     log: createLogger({ level: 'silent' }),
@@ -88,6 +97,7 @@ export async function startHarness(
       namespace: 'default',
       deps: {
         db,
+        cipher,
         temporal,
         linkKey,
         publicUrl: baseUrl,
@@ -149,7 +159,7 @@ export async function startHarness(
     await db.end();
   }
 
-  return { db, temporal, baseUrl, prefix, config, call, createOrg, close };
+  return { db, cipher, temporal, baseUrl, prefix, config, call, createOrg, close };
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

@@ -2,7 +2,10 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../db/pool.js';
 import { DEMO_ADMIN, seedDemo } from '../../db/seed/demo.js';
+import { FieldCipher } from '../../lib/field-encryption.js';
 import { verifyPassword } from '../../lib/passwords.js';
+
+const cipher = FieldCipher.ephemeral();
 
 let db: Db;
 beforeAll(async () => {
@@ -12,8 +15,8 @@ afterAll(() => db.end());
 
 describe('demo data', () => {
   it('loads once: staff, customers with accounts and cards, a month of transactions', async () => {
-    const first = await seedDemo(db, { cardHashKey: 'k'.repeat(32) });
-    const second = await seedDemo(db, { cardHashKey: 'k'.repeat(32) });
+    const first = await seedDemo(db, { cardHashKey: 'k'.repeat(32), cipher });
+    const second = await seedDemo(db, { cardHashKey: 'k'.repeat(32), cipher });
     expect(first.created).toBe(true);
     expect(second).toEqual({ created: false, orgId: first.orgId });
     const counts = await db.one(sql.unsafe`

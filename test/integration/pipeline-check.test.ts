@@ -73,6 +73,7 @@ describe('pipeline check: API → Temporal → worker → Postgres', () => {
     const offline = createApp({
       config: h.config,
       db: h.db,
+      cipher: h.cipher,
       temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
       log: createLogger({ level: 'silent' }),
     });

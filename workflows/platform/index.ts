@@ -1,2 +1,3 @@
 export * from './pipeline-check.js';
 export * from './maintenance.js';
+export * from './field-encryption.js';

@@ -37,6 +37,7 @@ import { authRoutes } from './routes/auth.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { encryptionAdminRoutes } from './routes/encryption-admin.js';
 import type { FieldCipher } from '../lib/field-encryption.js';
 
@@ -94,6 +95,9 @@ export function createApp(deps: AppDeps) {
   const authenticate = createAuthenticator({ db, tokens });
 
   const app = newRouter();
+  // A server span per request (a no-op unless lib/tracing.ts registered a provider); outermost so
+  // the request's log line and the workflows it starts share its trace.
+  app.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
   app.use('*', requestId({ headerName: 'X-Request-ID' }));
   app.use('*', requestLog(log));
   const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });

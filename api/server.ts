@@ -5,6 +5,7 @@ import { createDb } from '../db/pool.js';
 import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
+import { startTracing } from '../lib/tracing.js';
 import { createTemporalClient } from '../temporal/connection.js';
 import { createApp } from './app.js';
 import { EventHub } from './event-hub.js';
@@ -12,6 +13,11 @@ import { EventHub } from './event-hub.js';
 /** API process: connects to Postgres and Temporal, serves HTTP, and closes both on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before any client exists, so the Temporal client and HTTP spans find the provider.
+  const tracing = startTracing({
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: config.OTEL_SERVICE_NAME ?? 'sentinel-api',
+  });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
@@ -44,8 +50,8 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'API stopping');
     server.close(() => {
-      void Promise.allSettled([hub.close(), db.end(), temporal.connection.close()]).then(() =>
-        process.exit(0),
+      void Promise.allSettled([hub.close(), db.end(), temporal.connection.close(), tracing.shutdown()]).then(
+        () => process.exit(0),
       );
     });
     setTimeout(() => process.exit(0), 10_000).unref();

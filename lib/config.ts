@@ -54,6 +54,10 @@ export const configSchema = z
       .string()
       .regex(/^[\w.:-]+:\d+$/, 'must be host:port')
       .optional(),
+    /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); traces are off when unset. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    /** service.name on spans; default sentinel-api or sentinel-worker. */
+    OTEL_SERVICE_NAME: z.string().min(1).optional(),
     /** Worker only: the contexts whose task queues this process serves (default: all). */
     WORKER_CONTEXTS: csv
       .pipe(z.array(z.enum(['platform', 'triage', 'notify', 'rules', 'bail', 'insights'])))

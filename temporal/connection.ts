@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config.js';
+import { tracingClientInterceptors } from './tracing.js';
 
 type TemporalConfig = Pick<
   Config,
@@ -34,7 +35,11 @@ export function connectionOptions(c: TemporalConfig): ConnectionOptions & Native
 
 export async function createTemporalClient(c: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(c), connectTimeout: '5s' });
-  return new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
+  return new Client({
+    connection,
+    namespace: c.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(),
+  });
 }
 
 export function createWorkerConnection(c: TemporalConfig): Promise<NativeConnection> {

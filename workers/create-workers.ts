@@ -1,11 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../temporal/binaries.js';
 import { taskQueue, type Context } from '../temporal/task-queues.js';
+import { startTracing, type Tracing } from '../lib/tracing.js';
+import { OTEL_WORKFLOW_INTERCEPTORS, tracingWorkerOptions } from '../temporal/tracing.js';
 import { WORKER_REGISTRY, type WorkerDeps } from './registry.js';
 
 export const BUNDLE_DIR = path.join(PROJECT_ROOT, 'dist', 'workflow-bundles');
+
+/**
+ * Prebuilds one context's workflow bundle (`npm run build`). A worker given a bundle ignores its
+ * own workflow interceptor modules, so the bundle carries the tracing ones.
+ */
+export async function writeWorkflowBundle(context: Context, dir = BUNDLE_DIR): Promise<string> {
+  const entry = WORKER_REGISTRY[context];
+  if (!entry) throw new Error(`no worker is registered for context "${context}"`);
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: entry.workflowsPath,
+    workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTORS],
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${context}.js`);
+  fs.writeFileSync(file, code);
+  return file;
+}
 
 /**
  * One Worker per context's task queue. In production the workflow code comes from the bundle
@@ -18,22 +38,27 @@ export async function createWorkers(opts: {
   contexts?: Context[];
   taskQueuePrefix?: string;
   usePrebuiltBundles?: boolean;
+  bundleDir?: string;
+  /** Where workflow and activity spans go (lib/tracing.ts); default: nowhere. */
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }): Promise<Worker[]> {
+  const tracing = opts.tracing ?? startTracing({ serviceName: 'sentinel-worker' });
   const contexts = opts.contexts ?? (Object.keys(WORKER_REGISTRY) as Context[]);
   return Promise.all(
     contexts.map(async (context) => {
       const entry = WORKER_REGISTRY[context];
       if (!entry) throw new Error(`no worker is registered for context "${context}"`);
-      const bundlePath = path.join(BUNDLE_DIR, `${context}.js`);
-      const workflowSource =
-        opts.usePrebuiltBundles && fs.existsSync(bundlePath)
-          ? { workflowBundle: { codePath: bundlePath } }
-          : { workflowsPath: entry.workflowsPath };
+      const bundlePath = path.join(opts.bundleDir ?? BUNDLE_DIR, `${context}.js`);
+      const prebuilt = opts.usePrebuiltBundles && fs.existsSync(bundlePath);
+      const workflowSource = prebuilt
+        ? { workflowBundle: { codePath: bundlePath } }
+        : { workflowsPath: entry.workflowsPath };
       return Worker.create({
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: taskQueue(context, opts.taskQueuePrefix),
         ...workflowSource,
+        ...tracingWorkerOptions(tracing, { inBundle: prebuilt }),
         activities: entry.activities({ ...opts.deps, taskQueuePrefix: opts.taskQueuePrefix ?? '' }),
       });
     }),

@@ -1,6 +1,7 @@
 import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
+import { startTracing } from '../lib/tracing.js';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
 import { createTemporalClient, createWorkerConnection } from '../temporal/connection.js';
@@ -16,6 +17,10 @@ import { Runtime } from '@temporalio/worker';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = startTracing({
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: config.OTEL_SERVICE_NAME ?? 'sentinel-worker',
+  });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   if (config.WORKER_METRICS_ADDRESS) {
     // Workflow and activity counts, latencies and failures by type, and task slots and polls.
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
     contexts: config.WORKER_CONTEXTS.length ? config.WORKER_CONTEXTS : undefined,
     taskQueuePrefix: config.TASK_QUEUE_PREFIX,
     usePrebuiltBundles: config.NODE_ENV === 'production',
+    tracing,
   });
   if (!config.WORKER_CONTEXTS.length || config.WORKER_CONTEXTS.includes('platform')) {
     await ensureSchedules(temporal, config.TASK_QUEUE_PREFIX);
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
   await connection.close();
   await temporal.connection.close();
   await db.end();
+  await tracing.shutdown();
   log.info('worker stopped');
 }
 

@@ -11,8 +11,11 @@ import { createOrganization } from '../../db/platform/organizations.js';
 import { insertUser } from '../../db/platform/users.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
+import type { Tracing } from '../../lib/tracing.js';
+import type { Logger } from 'pino';
 import { hashPassword } from '../../lib/passwords.js';
 import type { Role } from '../../lib/roles.js';
+import { tracingClientInterceptors } from '../../temporal/tracing.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import type { WorkerDeps } from '../../workers/registry.js';
 
@@ -47,13 +50,17 @@ export async function startHarness(
     providers?: WorkerDeps['providers'];
     /** The key ring of this API and worker (default: one fresh key). */
     cipher?: FieldCipher;
+    /** Where the worker sends workflow spans (default: nowhere). */
+    tracing?: Tracing;
+    /** The API's log (default: silent). */
+    log?: Logger;
   } = {},
 ) {
   quietTemporalRuntime();
   const db = await createDb(inject('databaseUrl'), { maximumPoolSize: 5 });
   const temporalAddress = inject('temporalAddress');
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, interceptors: tracingClientInterceptors() });
   const prefix = `t${randomBytes(3).toString('hex')}-`;
   const linkKey = randomBytes(32).toString('hex');
   const config = {
@@ -80,7 +87,7 @@ export async function startHarness(
     cipher,
     temporal,
     hub,
-    log: createLogger({ level: 'silent' }),
+    log: opts.log ?? createLogger({ level: 'silent' }),
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -104,6 +111,7 @@ export async function startHarness(
         ...(opts.providers && { providers: opts.providers }),
       },
       taskQueuePrefix: prefix,
+      ...(opts.tracing && { tracing: opts.tracing }),
     });
     running = Promise.all(workers.map((w) => w.run()));
   }

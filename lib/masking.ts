@@ -5,9 +5,11 @@ export function maskEmail(email: string | null): string | null {
   return `${local.slice(0, 2)}***@${domain}`;
 }
 
+/** The area code and last four of the national number stay: `+1 555 010 1234` → `555-***-1234`. */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;
   const digits = phone.replace(/\D/g, '');
+  if (digits.length >= 10) return `${digits.slice(-10, -7)}-***-${digits.slice(-4)}`;
   return digits.length >= 4 ? `***-***-${digits.slice(-4)}` : '***';
 }
 

@@ -293,7 +293,7 @@ describe('bad inputs to the triage routes', () => {
       403,
     );
     const seen = await h.call('GET', `/api/v1/customers/${customerId}`, { token: viewerToken });
-    expect(seen.body).toMatchObject({ email: 'an***@example.com', phone: '***-***-1234' });
+    expect(seen.body).toMatchObject({ email: 'an***@example.com', phone: '555-***-1234' });
     const analyst = await h.call('GET', `/api/v1/customers/${customerId}`, { token });
     expect(analyst.body.email).toBe('an***@example.com');
     const full = await h.call('GET', `/api/v1/customers/${customerId}`, { token: supervisorToken });

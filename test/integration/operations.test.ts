@@ -183,6 +183,28 @@ describe('workflow operations', () => {
       (await h.call('GET', '/api/v1/admin/workflows?type=opsStuck', { token: other })).body.data,
     ).toEqual([]);
     expect((await h.call('GET', '/api/v1/admin/jobs/stats', { token: other })).body.data).toEqual([]);
+    // Every admin route that names or lists executions sees only the caller's organisation.
+    for (const [method, path, body] of [
+      ['POST', `/api/v1/admin/workflows/${id}/reset`, { reason: 'nope', to: 'last-workflow-task' }],
+      ['POST', `/api/v1/admin/workflows/${id}/cancel`, undefined],
+      ['POST', `/api/v1/admin/workflows/${id}/signal`, { name: 'anything', args: [] }],
+      ['POST', `/api/v1/admin/jobs/retry/ops-fails-${h.prefix}`, undefined],
+      ['POST', `/api/v1/admin/alert-rules/evaluate-customer/${crypto.randomUUID()}`, undefined],
+    ] as const) {
+      expect({ path, status: (await h.call(method, path, { token: other, body })).status }).toEqual({
+        path,
+        status: 404,
+      });
+    }
+    for (const path of ['/api/v1/admin/workflows/stuck', '/api/v1/admin/jobs/failed']) {
+      expect((await h.call('GET', path, { token: other })).body.data).toEqual([]);
+    }
+    const batch = await h.call('POST', '/api/v1/admin/workflows/reset-batch', {
+      token: other,
+      body: { query: { type: 'opsStuck' }, reason: 'nope', to: 'last-workflow-task' },
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.data).toEqual([]);
     const analyst = (await h.createOrg(['analyst'])).users.analyst.token;
     expect((await h.call('GET', '/api/v1/admin/workflows', { token: analyst })).status).toBe(403);
     const bad = await h.call('GET', "/api/v1/admin/workflows?type=x'%20OR%20'1&status=stuck", { token });

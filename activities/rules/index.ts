@@ -1,8 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { sql } from 'slonik';
-import { z } from 'zod';
 import type { Db } from '../../db/pool.js';
+import { lockBillReminderRule, lockCustomerRules } from '../../db/rules/alert-rules.js';
 import * as bills from '../../db/rules/bills.js';
 import {
   applyEvaluation,
@@ -54,14 +53,18 @@ export function createRulesActivities(deps: RulesDeps) {
       before: string | null;
       limit: number;
     }): Promise<PageResult> {
-      const rows = await periodicPage(db, input);
-      const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
-      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes, actor()));
-      await deliver(created);
+      // Read, evaluate and write the page in one transaction, its rules locked throughout.
+      const page = await db.transaction(async (t) => {
+        const rows = await periodicPage(t, input);
+        const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
+        const created = await applyEvaluation(t, evaluatedIds, changes, actor());
+        return { rows: rows.length, lastId: rows.at(-1)?.id, evaluated: evaluatedIds.length, created };
+      });
+      await deliver(page.created);
       return {
-        evaluated: evaluatedIds.length,
-        fired: created.length,
-        nextAfterId: rows.length === input.limit ? rows.at(-1)!.id : null,
+        evaluated: page.evaluated,
+        fired: page.created.length,
+        nextAfterId: page.rows === input.limit ? page.lastId! : null,
       };
     },
 
@@ -90,11 +93,7 @@ export function createRulesActivities(deps: RulesDeps) {
       const created = await db.transaction(async (t) => {
         // Lock the customer's real-time rules first, so a concurrent transaction of theirs
         // evaluates the state this one writes (a first_of_day or a digest is never counted twice).
-        await t.query(sql.unsafe`
-          SELECT 1 FROM alert_rules
-          WHERE org_id = ${input.orgId} AND customer_id = ${tx.customer_id} AND active AND deleted_at IS NULL
-            AND alert_type = ANY(${sql.array([...REALTIME_TYPES], 'text')})
-          FOR UPDATE`);
+        await lockCustomerRules(t, input.orgId, tx.customer_id, REALTIME_TYPES);
         const rows = (await customerRules(t, input.orgId, tx.customer_id, REALTIME_TYPES)).filter(touched);
         const { evaluatedIds, changes } = evaluateRows(rows, Date.now(), tx);
         return applyEvaluation(t, evaluatedIds, changes, actor());
@@ -105,9 +104,15 @@ export function createRulesActivities(deps: RulesDeps) {
 
     /** Every rule of one customer that can be evaluated now (the admin's "evaluate now"). */
     async evaluateCustomerRules(input: { orgId: string; customerId: string }): Promise<PageResult> {
-      const rows = await customerRules(db, input.orgId, input.customerId, ALERT_TYPES);
-      const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
-      const created = await db.transaction((t) => applyEvaluation(t, evaluatedIds, changes, actor()));
+      const { evaluatedIds, created } = await db.transaction(async (t) => {
+        await lockCustomerRules(t, input.orgId, input.customerId, ALERT_TYPES);
+        const rows = await customerRules(t, input.orgId, input.customerId, ALERT_TYPES);
+        const evaluation = evaluateRows(rows, Date.now());
+        return {
+          evaluatedIds: evaluation.evaluatedIds,
+          created: await applyEvaluation(t, evaluation.evaluatedIds, evaluation.changes, actor()),
+        };
+      });
       await deliver(created);
       return { evaluated: evaluatedIds.length, fired: created.length, nextAfterId: null };
     },
@@ -149,19 +154,7 @@ export function createRulesActivities(deps: RulesDeps) {
         const bill = await bills.getBill(t, input.orgId, input.billId);
         if (!bill || bill.status !== 'active' || bill.next_due_date !== input.dueDate) return [];
         if (bill.paid_through !== null && bill.paid_through >= input.dueDate) return [];
-        const rule = await t.maybeOne(sql.type(
-          z.object({
-            id: z.string(),
-            conditions: z.record(z.unknown()),
-            metadata: z.record(z.unknown()),
-            email_delivery: z.boolean(),
-            sms_delivery: z.boolean(),
-          }),
-        )`
-          SELECT id, conditions, metadata, email_delivery, sms_delivery FROM alert_rules
-          WHERE org_id = ${input.orgId} AND id = ${input.ruleId} AND bill_id = ${input.billId}
-            AND active AND deleted_at IS NULL
-          FOR UPDATE`);
+        const rule = await lockBillReminderRule(t, input.orgId, input.ruleId, input.billId);
         if (!rule) return [];
         const result = evaluateUpcomingBill(
           { ...rule, alert_type: 'upcoming_bill' } as unknown as Rule<'upcoming_bill'>,

@@ -100,3 +100,37 @@ export function listAlertRules(
     SELECT ${columns} FROM alert_rules WHERE ${sql.join(filters, sql.fragment` AND `)} AND ${keysetAfter(q.cursor)}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
 }
+
+/**
+ * A bill's active reminder rule, locked for the rest of the transaction so the reminder and the
+ * rule's state change together (a concurrent pass waits rather than notifying twice).
+ */
+export function lockBillReminderRule(db: Queryable, orgId: string, ruleId: string, billId: string) {
+  return db.maybeOne(sql.type(
+    alertRuleRow.pick({
+      id: true,
+      conditions: true,
+      metadata: true,
+      email_delivery: true,
+      sms_delivery: true,
+    }),
+  )`
+    SELECT id, conditions, metadata, email_delivery, sms_delivery FROM alert_rules
+    WHERE org_id = ${orgId} AND id = ${ruleId} AND bill_id = ${billId} AND active AND deleted_at IS NULL
+    FOR UPDATE`);
+}
+
+/** Locks a customer's active rules of these types until the transaction ends (in id order, as the periodic pass does). */
+export async function lockCustomerRules(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  types: readonly AlertType[],
+): Promise<void> {
+  await db.query(sql.unsafe`
+    SELECT 1 FROM alert_rules
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND active AND deleted_at IS NULL
+      AND alert_type = ANY(${sql.array([...types], 'text')})
+    ORDER BY id
+    FOR UPDATE`);
+}

@@ -70,7 +70,9 @@ const periodicPredicate = sql.fragment`active AND deleted_at IS NULL AND (alert_
 
 /**
  * One page of the periodic pass over every organisation (the pass is the system's, not a
- * tenant's; each rule is evaluated and written within its own org_id).
+ * tenant's; each rule is evaluated and written within its own org_id). The page's rules stay
+ * locked until the caller's transaction ends, so a transaction's real-time evaluation of the
+ * same rule waits for this one's state; both lock in id order, so they cannot deadlock.
  */
 export function periodicPage(
   db: Queryable,
@@ -82,7 +84,8 @@ export function periodicPage(
     withContext(sql.fragment`
       SELECT ${ruleColumns} FROM alert_rules
       WHERE ${periodicPredicate} ${lower} ${upper}
-      ORDER BY id LIMIT ${page.limit}`),
+      ORDER BY id LIMIT ${page.limit}
+      FOR UPDATE`),
   );
 }
 

@@ -1,9 +1,12 @@
 import { DateTime } from 'luxon';
 import { sql, type Interceptor } from 'slonik';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createRulesActivities } from '../../activities/rules/index.js';
 import { createDb } from '../../db/pool.js';
+import { lockCustomerRules } from '../../db/rules/alert-rules.js';
+import { ALERT_TYPES } from '../../workflows/rules/evaluators.js';
 import { ensureSchedules } from '../../temporal/schedules.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { recordHistory } from '../helpers/histories.js';
@@ -170,6 +173,62 @@ describe('alert rules end to end (real worker, outbox provider)', () => {
     recordHistory(`${h.prefix}rules-pass-1`, 'evaluate-alert-rules.v1');
     await pass();
     expect(await notificationsOf(c.id)).toHaveLength(3);
+  });
+
+  it('a pass reads a rule only after a transaction evaluating it has committed (no lost update)', async () => {
+    const c = await customer();
+    const goal = await h.call('POST', '/api/v1/goals', {
+      token,
+      body: { customer_id: c.id, name: 'Car', target_amount: '1000.00', current_amount: '900.00' },
+    });
+    const created = await rule({
+      customer_id: c.id,
+      alert_type: 'goal',
+      conditions: { goal_id: goal.body.id },
+    });
+    expect(created.status).toBe(201);
+    const ruleId = created.body.id as string;
+    // A page holding just this rule: ids in (ruleId - 1, ruleId].
+    const hex = (BigInt(`0x${ruleId.replace(/-/g, '')}`) - 1n).toString(16).padStart(32, '0');
+    const justBefore = [
+      hex.slice(0, 8),
+      hex.slice(8, 12),
+      hex.slice(12, 16),
+      hex.slice(16, 20),
+      hex.slice(20),
+    ].join('-');
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let lockedBy!: (pid: number) => void;
+    const holderPid = new Promise<number>((r) => (lockedBy = r));
+    // What a transaction's real-time evaluation holds while it reads and writes the customer's rules.
+    const holder = h.db.transaction(async (t) => {
+      await lockCustomerRules(t, orgId, c.id, ALERT_TYPES);
+      // ...and the state it writes: these milestones were just notified.
+      await t.query(sql.unsafe`
+        UPDATE alert_rules SET metadata = '{"milestone_notifications_sent": [25, 50, 75]}'
+        WHERE org_id = ${orgId} AND id = ${ruleId}`);
+      lockedBy(await t.oneFirst(sql.type(z.object({ pid: z.number() }))`SELECT pg_backend_pid() AS pid`));
+      await held;
+    });
+    const pid = await holderPid;
+    const activities = createRulesActivities({ db: h.db, temporal: h.temporal, taskQueuePrefix: h.prefix });
+    const pass = activities.evaluateRulePage({ afterId: justBefore, before: ruleId, limit: 10 });
+    await eventually(async () => {
+      const waiting = await h.db.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`);
+      return waiting > 0 ? true : undefined;
+    });
+    release();
+    await holder;
+    // The pass read the rule after that commit: nothing left to notify, and the state kept.
+    expect(await pass).toMatchObject({ evaluated: 1, fired: 0, nextAfterId: null });
+    expect(
+      await h.db.oneFirst(
+        sql.type(z.object({ m: z.unknown() }))`SELECT metadata AS m FROM alert_rules WHERE id = ${ruleId}`,
+      ),
+    ).toEqual({ milestone_notifications_sent: [25, 50, 75] });
   });
 
   it('evaluates one customer now, through the admin route', async () => {

@@ -6,6 +6,7 @@ import { getCustomer, revealPii } from '../../db/triage/customers.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { ensureSchedules } from '../../temporal/schedules.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { recordHistory } from '../helpers/histories.js';
 
 const K1 = randomBytes(32).toString('base64');
 const K2 = randomBytes(32).toString('base64');
@@ -194,6 +195,7 @@ describe('field encryption', () => {
       args: [{ orgId: small.orgId, batchSize: 1 }],
     });
     expect(result).toEqual({ resealed: 3 });
+    recordHistory(`${after.prefix}field-encryption-paged`, 'rotate-field-encryption.v1');
   });
 
   it('scopes status and rotation to the caller’s organisation', async () => {

@@ -65,6 +65,7 @@ export type AppDeps = {
     RATE_LIMIT_PER_IP?: number | undefined;
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
     METRICS_TOKEN?: string | undefined;
+    OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   };
   db: Db;
   /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
@@ -95,9 +96,11 @@ export function createApp(deps: AppDeps) {
   const authenticate = createAuthenticator({ db, tokens });
 
   const app = newRouter();
-  // A server span per request (a no-op unless lib/tracing.ts registered a provider); outermost so
-  // the request's log line and the workflows it starts share its trace.
-  app.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
+  // With tracing on (lib/tracing.ts), a server span per request; outermost so the request's log
+  // line and the workflows it starts share its trace.
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    app.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
+  }
   app.use('*', requestId({ headerName: 'X-Request-ID' }));
   app.use('*', requestLog(log));
   const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });

@@ -4,7 +4,7 @@ import type { Db } from '../../db/pool.js';
 import { sealedValueCounts } from '../../db/triage/customers.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import { Domain, OrgId } from '../../temporal/search-attributes.js';
-import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
+import { startWorkflow } from '../../temporal/start.js';
 import { taskQueue } from '../../temporal/task-queues.js';
 import type { rotateFieldEncryption } from '../../workflows/platform/field-encryption.js';
 import { auditRequest } from '../audit.js';
@@ -73,19 +73,17 @@ export function encryptionAdminRoutes(deps: {
     .openapi(routes.rotate, async (c) => {
       const orgId = c.get('principal').orgId;
       const workflowId = `field-encryption-${orgId}`;
-      const handle = await temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, () =>
-        temporal.workflow.start<typeof rotateFieldEncryption>('rotateFieldEncryption', {
-          workflowId,
-          taskQueue: taskQueue('platform', deps.taskQueuePrefix),
-          args: [{ orgId }],
-          // A pass already running covers the request.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: OrgId, value: orgId },
-            { key: Domain, value: 'platform' },
-          ],
-        }),
-      );
+      const handle = await startWorkflow<typeof rotateFieldEncryption>(temporal, 'rotateFieldEncryption', {
+        workflowId,
+        taskQueue: taskQueue('platform', deps.taskQueuePrefix),
+        args: [{ orgId }],
+        // A pass already running covers the request.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: OrgId, value: orgId },
+          { key: Domain, value: 'platform' },
+        ],
+      });
       await auditRequest(db, c, {
         action: 'encryption.rotation_started',
         resourceType: 'workflow',

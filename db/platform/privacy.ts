@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Queryable } from '../pool.js';
-import { getCustomer, revealPii } from '../triage/customers.js';
+import { revealPii } from '../triage/customers.js';
 
 /**
  * Every table that holds rows about a customer, and the columns an export leaves out (secrets
@@ -28,13 +28,20 @@ const CUSTOMER_TABLES: { table: string; omit?: string[] }[] = [
 
 /** Everything Sentinel holds about one customer, table by table (GDPR access / portability). */
 export async function exportCustomer(db: Queryable, orgId: string, customerId: string, cipher: FieldCipher) {
-  const found = await getCustomer(db, orgId, customerId);
-  if (!found) return null;
-  // Sealed fields leave in the clear: the export is for the customer.
-  const customer = await db.one(sql.type(z.object({ row: z.record(z.unknown()) }))`
-    SELECT to_jsonb(c) - 'org_id' - 'date_of_birth' - 'date_of_birth_enc' - 'national_id_enc' AS row
+  const customer = await db.maybeOne(sql.type(
+    z.object({
+      row: z.record(z.unknown()),
+      date_of_birth_enc: z.string().nullable(),
+      national_id_enc: z.string().nullable(),
+      legacy_date_of_birth: z.string().nullable(),
+    }),
+  )`
+    SELECT to_jsonb(c) - 'org_id' - 'date_of_birth' - 'date_of_birth_enc' - 'national_id_enc' AS row,
+      date_of_birth_enc, national_id_enc, to_char(date_of_birth, 'YYYY-MM-DD') AS legacy_date_of_birth
     FROM customers c WHERE org_id = ${orgId} AND id = ${customerId}`);
-  Object.assign(customer.row, revealPii(cipher, found));
+  if (!customer) return null;
+  // Sealed fields leave in the clear: the export is for the customer.
+  Object.assign(customer.row, revealPii(cipher, { ...customer, org_id: orgId, id: customerId }));
   const tables: Record<string, unknown[]> = {};
   for (const { table, omit = [] } of CUSTOMER_TABLES) {
     const rows = await db.anyFirst(sql.type(z.object({ row: z.record(z.unknown()) }))`

@@ -48,8 +48,7 @@ export type CustomerInput = {
 };
 
 /** The fields sealed at rest; the associated data ties each value to its row and column. */
-export const SEALED_FIELDS = ['date_of_birth', 'national_id'] as const;
-export type SealedField = (typeof SEALED_FIELDS)[number];
+export type SealedField = 'date_of_birth' | 'national_id';
 export const sealContext = (orgId: string, customerId: string, field: SealedField) =>
   `customers/${orgId}/${customerId}/${field}`;
 
@@ -64,7 +63,7 @@ const seal = (
 /** The sealed fields in the clear (the date of birth may still be legacy plaintext). */
 export function revealPii(
   cipher: FieldCipher,
-  row: CustomerRow,
+  row: Pick<CustomerRow, 'org_id' | 'id' | 'date_of_birth_enc' | 'national_id_enc' | 'legacy_date_of_birth'>,
 ): { date_of_birth: string | null; national_id: string | null } {
   const open = (v: string | null, field: SealedField) =>
     v === null ? null : cipher.decrypt(v, sealContext(row.org_id, row.id, field));
@@ -163,24 +162,26 @@ export async function resealCustomers(
     SELECT id, date_of_birth_enc, national_id_enc, to_char(date_of_birth, 'YYYY-MM-DD') AS legacy_date_of_birth
     FROM customers WHERE org_id = ${orgId} AND id > ${q.after ?? '00000000-0000-0000-0000-000000000000'}
     ORDER BY id LIMIT ${q.limit} FOR UPDATE`);
-  let resealed = 0;
-  for (const r of rows) {
-    const reseal = (v: string | null, field: SealedField) =>
-      v !== null && cipher.isStale(v)
-        ? seal(cipher, orgId, r.id, field, cipher.decrypt(v, sealContext(orgId, r.id, field)))
-        : v;
+  const reseal = (id: string, v: string | null, field: SealedField) =>
+    v !== null && cipher.isStale(v)
+      ? seal(cipher, orgId, id, field, cipher.decrypt(v, sealContext(orgId, id, field)))
+      : v;
+  const changed = rows.flatMap((r) => {
     const dob =
-      r.legacy_date_of_birth !== null && r.date_of_birth_enc === null
+      r.date_of_birth_enc === null && r.legacy_date_of_birth !== null
         ? seal(cipher, orgId, r.id, 'date_of_birth', r.legacy_date_of_birth)
-        : reseal(r.date_of_birth_enc, 'date_of_birth');
-    const nid = reseal(r.national_id_enc, 'national_id');
-    if (dob === r.date_of_birth_enc && nid === r.national_id_enc && r.legacy_date_of_birth === null) continue;
+        : reseal(r.id, r.date_of_birth_enc, 'date_of_birth');
+    const nid = reseal(r.id, r.national_id_enc, 'national_id');
+    const same = dob === r.date_of_birth_enc && nid === r.national_id_enc && r.legacy_date_of_birth === null;
+    return same ? [] : [{ id: r.id, dob, nid }];
+  });
+  if (changed.length) {
     await db.query(sql.unsafe`
-      UPDATE customers SET date_of_birth_enc = ${dob}, national_id_enc = ${nid}, date_of_birth = NULL
-      WHERE org_id = ${orgId} AND id = ${r.id}`);
-    resealed++;
+      UPDATE customers c SET date_of_birth_enc = u.dob, national_id_enc = u.nid, date_of_birth = NULL
+      FROM jsonb_to_recordset(${sql.jsonb(changed)}) AS u(id uuid, dob text, nid text)
+      WHERE c.org_id = ${orgId} AND c.id = u.id`);
   }
-  return { scanned: rows.length, resealed, last: rows.at(-1)?.id ?? null };
+  return { scanned: rows.length, resealed: changed.length, last: rows.at(-1)?.id ?? null };
 }
 
 /** How many sealed values each key version holds, and how many dates of birth are still plaintext. */

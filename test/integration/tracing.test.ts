@@ -24,7 +24,12 @@ beforeAll(async () => {
       done();
     },
   });
-  h = await startHarness({ worker: true, tracing, log: createLogger({ level: 'info', destination: sink }) });
+  h = await startHarness({
+    worker: true,
+    tracing,
+    config: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
+    log: createLogger({ level: 'info', destination: sink }),
+  });
 });
 afterAll(async () => {
   await h?.close();

@@ -40,6 +40,7 @@ import { userRoutes } from './routes/users.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { encryptionAdminRoutes } from './routes/encryption-admin.js';
 import type { FieldCipher } from '../lib/field-encryption.js';
+import type { ScreeningThresholds } from '../workflows/triage/screening.js';
 
 export type AppDeps = {
   config: Pick<
@@ -66,6 +67,7 @@ export type AppDeps = {
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
     METRICS_TOKEN?: string | undefined;
     OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+    SCREENING_THRESHOLDS?: Partial<ScreeningThresholds> | undefined;
   };
   db: Db;
   /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
@@ -163,10 +165,10 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, authRoutes({ db, sessions }));
   app.route(API_BASE, userRoutes({ db }));
   app.route(API_BASE, apiKeyRoutes({ db }));
-  const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX };
+  const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));
-  app.route(API_BASE, customerRoutes({ db, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }));
-  app.route(API_BASE, transactionRoutes(workflows));
+  app.route(API_BASE, customerRoutes({ ...workflows, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }));
+  app.route(API_BASE, transactionRoutes({ ...workflows, thresholds: config.SCREENING_THRESHOLDS }));
   app.route(API_BASE, alertRoutes(workflows));
   app.route(API_BASE, actionRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));

@@ -26,6 +26,8 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
     schedule('audit-retention', '1 day', 'auditRetention', 'platform'),
     // Re-seals fields still under a retired key; after a key change, the old key may go once it finds none.
     schedule('field-encryption', '1 day', 'rotateFieldEncryption', 'platform', [{}]),
+    // Nothing stored is forgotten: workflows a committed row is still owed after a minute.
+    schedule('start-pending', '1 minute', 'startPendingWorkflows', 'platform', [{ olderThanSeconds: 60 }]),
     // The seed's 5-minute pass.
     schedule('rules-periodic', '5 minutes', 'evaluateAlertRules', 'rules', [{}]),
   ];

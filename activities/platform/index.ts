@@ -7,14 +7,29 @@ import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
 import { resealCustomers } from '../../db/triage/customers.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
+import type { Client } from '@temporalio/client';
+import { sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
 
 /** Seven years, the usual bar for financial records. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 7 * 365;
 
-export type PlatformDeps = { db: Db; cipher: FieldCipher; auditRetentionDays?: number | undefined };
+export type PlatformDeps = {
+  db: Db;
+  cipher: FieldCipher;
+  auditRetentionDays?: number | undefined;
+  /** Starts owed workflows (the start-pending sweeper). */
+  temporal?: Client | undefined;
+  taskQueuePrefix?: string | undefined;
+};
 
-export function createPlatformActivities({ db, cipher, auditRetentionDays }: PlatformDeps) {
+export function createPlatformActivities({ db, cipher, auditRetentionDays, temporal, taskQueuePrefix }: PlatformDeps) {
   return {
+    /** Starts every workflow a committed row has been owed for `olderThanSeconds` (same ids: never twice). */
+    async startPendingWorkflows(input: { olderThanSeconds: number }) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('no Temporal client', 'Misconfigured');
+      return sweepPendingStarts(temporal, db, { olderThanSeconds: input.olderThanSeconds, prefix: taskQueuePrefix });
+    },
+
     async listOrganizationIds(): Promise<string[]> {
       return [...(await listOrganizationIds(db))];
     },

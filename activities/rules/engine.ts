@@ -102,3 +102,51 @@ function evaluateRow(row: RuleContextRow, nowMs: number, tx?: TransactionContext
       return null;
   }
 }
+
+/** A transaction under real-time evaluation, with what decides which state rules it touches. */
+export type RealtimeTransaction = TransactionContext & { customer_id: string; merchant_category: string | null };
+
+/**
+ * The real-time rules of a batch of transactions. Transaction rules (transaction_limit,
+ * merchant_name) see each transaction in order, each carrying the state the previous one left
+ * (a first-of-day notice fires once however many transactions the batch holds); state rules
+ * (account_threshold, spending_target) are evaluated once, on the state after the whole batch,
+ * when one of its transactions touches them (their account; a budget of their category).
+ */
+export function evaluateTransactions(
+  rows: readonly RuleContextRow[],
+  nowMs: number,
+  txs: readonly RealtimeTransaction[],
+): { evaluatedIds: string[]; changes: RuleChange[] } {
+  const evaluated = new Set<string>();
+  const changes: RuleChange[] = [];
+  const byCustomer = new Map<string, RealtimeTransaction[]>();
+  for (const tx of txs) byCustomer.set(tx.customer_id, [...(byCustomer.get(tx.customer_id) ?? []), tx]);
+  for (const row of rows) {
+    const own = byCustomer.get(row.customer_id) ?? [];
+    if (row.alert_type === 'transaction_limit' || row.alert_type === 'merchant_name') {
+      let current = row;
+      for (const tx of own) {
+        const out = evaluateRows([current], nowMs, tx);
+        out.evaluatedIds.forEach((id) => evaluated.add(id));
+        for (const c of out.changes) {
+          changes.push(c);
+          current = { ...current, metadata: c.metadata };
+        }
+      }
+      continue;
+    }
+    const touched = own.some((tx) =>
+      row.alert_type === 'account_threshold'
+        ? !!tx.account_id && row.conditions.account_id === tx.account_id
+        : row.alert_type === 'spending_target'
+          ? row.budget_category === null || row.budget_category === tx.merchant_category
+          : false,
+    );
+    if (!touched) continue;
+    const out = evaluateRows([row], nowMs);
+    out.evaluatedIds.forEach((id) => evaluated.add(id));
+    changes.push(...out.changes);
+  }
+  return { evaluatedIds: [...evaluated], changes };
+}

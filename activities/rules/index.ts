@@ -3,16 +3,16 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/pool.js';
 import { lockBillReminderRule, lockCustomerRules } from '../../db/rules/alert-rules.js';
 import * as bills from '../../db/rules/bills.js';
+import type { PendingStart } from '../../db/platform/workflow-starts.js';
 import {
   applyEvaluation,
   customerRules,
   periodicPage,
   type RuleContextRow,
   transactionForRules,
-  undispatchedNotifications,
 } from '../../db/rules/evaluation.js';
 import { getCustomer } from '../../db/triage/customers.js';
-import { startDeliveries } from '../../temporal/deliveries.js';
+import { dispatchStarts, sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
 import { nextDueDate } from '../../workflows/rules/bill-schedule.js';
 import {
   ALERT_TYPES,
@@ -43,8 +43,8 @@ export type PageResult = { evaluated: number; fired: number; nextAfterId: string
 export function createRulesActivities(deps: RulesDeps) {
   const { db } = deps;
   const prefix = deps.taskQueuePrefix ?? '';
-  const deliver = (created: { id: string; org_id: string; customer_id: string }[]) =>
-    startDeliveries(deps.temporal, created, prefix);
+  // Deliveries are queued with their notifications; a start that fails here is the sweeper's.
+  const deliver = (starts: PendingStart[]) => dispatchStarts(deps.temporal, db, starts, { prefix });
 
   return {
     /** One page of the periodic pass: a few queries for the whole page, whatever its size. */
@@ -68,11 +68,9 @@ export function createRulesActivities(deps: RulesDeps) {
       };
     },
 
-    /** Starts the deliveries a crashed evaluation committed but never started. */
+    /** Starts the deliveries (and any other workflow) committed a minute ago but never started. */
     async dispatchPendingNotifications(): Promise<number> {
-      const pending = await undispatchedNotifications(db);
-      await deliver([...pending]);
-      return pending.length;
+      return (await sweepPendingStarts(deps.temporal, db, { olderThanSeconds: 60, prefix })).started;
     },
 
     /**
@@ -188,7 +186,7 @@ export function createRulesActivities(deps: RulesDeps) {
         );
       });
       await deliver(created);
-      return { notificationId: created[0]?.id ?? null };
+      return { notificationId: created[0]?.subject_id ?? null };
     },
 
     /** The occurrence due on `dueDate` is over: move to the next one, or complete a one-off bill. */

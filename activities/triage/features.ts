@@ -1,4 +1,4 @@
-import { customerHistory, type TransactionRow } from '../../db/triage/transactions.js';
+import { customerHistory, type CustomerHistory, type TransactionRow } from '../../db/triage/transactions.js';
 import type { Queryable } from '../../db/pool.js';
 import {
   haversineKm,
@@ -6,13 +6,12 @@ import {
   type ScreeningThresholds,
 } from '../../workflows/triage/screening.js';
 
-/** The screening features of one transaction, read from the customer's history in Postgres. */
-export async function screeningFeatures(
-  db: Queryable,
-  tx: TransactionRow,
+/** The screening features of a transaction, from its customer's history (customerHistories). */
+export function featuresFrom(
+  tx: Pick<TransactionRow, 'amount' | 'channel' | 'merchant_name' | 'merchant_category' | 'location' | 'transaction_date'>,
+  h: CustomerHistory,
   t: ScreeningThresholds,
-): Promise<ScreeningFeatures> {
-  const h = await customerHistory(db, tx, t);
+): ScreeningFeatures {
   const here = tx.location;
   const last = h.last_location;
   const usual = h.usual_lat !== null && h.usual_lon !== null ? { lat: h.usual_lat, lon: h.usual_lon } : null;
@@ -35,4 +34,13 @@ export async function screeningFeatures(
         : null,
     distanceKmFromUsual: here && usual && h.history_count >= t.minHistory ? haversineKm(here, usual) : null,
   };
+}
+
+/** The screening features of one transaction, read from the customer's history in Postgres. */
+export async function screeningFeatures(
+  db: Queryable,
+  tx: TransactionRow,
+  t: ScreeningThresholds,
+): Promise<ScreeningFeatures> {
+  return featuresFrom(tx, await customerHistory(db, tx, t), t);
 }

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -11,12 +10,10 @@ import * as alerts from '../../db/triage/alerts.js';
 import { caseRow, getCase, getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { AlertId, CustomerId, Domain, OrgId, Priority } from '../../temporal/search-attributes.js';
-import { API_RPC_DEADLINE_MS, startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
+import { startTriage } from '../../temporal/clients/triage.js';
+import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
 import { triageId } from '../../temporal/workflow-ids.js';
 import { AGENT_IDS, AGENTS } from '../../workflows/triage/agents.js';
-import type { alertTriage } from '../../workflows/triage/alert-triage.js';
 import { addNoteUpdate, assignUpdate, resolveUpdate } from '../../workflows/triage/messages.js';
 import { planAgents, PlanError } from '../../workflows/triage/planner.js';
 import type { Principal } from '../env.js';
@@ -323,28 +320,12 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
           issues: [{ path: 'body.agents', message: err.message, code: err.kind }],
         });
       }
-      const workflowId = triageId(alert.id);
-      let runId: string | null = null;
-      try {
-        const handle = await startWorkflow<typeof alertTriage>(deps.temporal, 'alertTriage', {
-          workflowId,
-          taskQueue: taskQueue('triage', deps.taskQueuePrefix),
-          args: [{ orgId: p.orgId, alertId: alert.id, ...(agents && { agents }) }],
-          // Running: the same run answers. Finished: never a second triage of one alert.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: OrgId, value: p.orgId },
-            { key: AlertId, value: alert.id },
-            { key: CustomerId, value: alert.customer_id },
-            { key: Priority, value: alert.priority },
-            { key: Domain, value: 'triage' },
-          ],
-        });
-        runId = handle.firstExecutionRunId;
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      // Running: the same run answers. Finished: never a second triage of one alert.
+      const { workflowId, runId } = await startTriage(
+        deps.temporal,
+        { orgId: p.orgId, alertId: alert.id, customerId: alert.customer_id, priority: alert.priority, agents },
+        { prefix: deps.taskQueuePrefix },
+      );
       return c.json({ workflow_id: workflowId, run_id: runId, batches }, 202);
     })
     .openapi(routes.getTriage, async (c) => {

@@ -6,10 +6,9 @@ import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { CONTACT_TEMPLATES, parseAnswer, verifyContactToken } from '../../lib/contact-templates.js';
-import { CustomerId, Domain, OrgId } from '../../temporal/search-attributes.js';
-import { startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
-import type { customerContact } from '../../workflows/notify/customer-contact.js';
+import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
+import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
+import { contactWorkflowId } from '../../workflows/notify/ids.js';
 import { customerReplySignal, type CustomerReply } from '../../workflows/notify/messages.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
@@ -23,7 +22,7 @@ import {
   securedRoute,
 } from '../router.js';
 
-export const contactWorkflowId = (contactId: string) => `contact-${contactId}`;
+export { contactWorkflowId };
 
 /** The requested channel first, then the fallback the best systems use: SMS ↔ email; phone is a callback. */
 const FALLBACK: Record<string, string[]> = {
@@ -116,7 +115,7 @@ export function contactRoutes(deps: {
       const body = c.req.valid('json');
       if (!(await getCustomer(db, p.orgId, body.customer_id))) throw notFound('customer');
       if (body.case_id && !(await getCase(db, p.orgId, body.case_id))) throw notFound('case');
-      const row = await db.transaction(async (t) => {
+      const { row, starts } = await db.transaction(async (t) => {
         const inserted = await contacts.insertContact(t, p.orgId, {
           customer_id: body.customer_id,
           case_id: body.case_id ?? null,
@@ -126,18 +125,21 @@ export function contactRoutes(deps: {
           expect_reply: body.expect_reply,
           reply_timeout_seconds: Math.round(body.reply_timeout_hours * 3600),
         });
-        await startWorkflow<typeof customerContact>(deps.temporal, 'customerContact', {
-          workflowId: contactWorkflowId(inserted.id),
-          taskQueue: taskQueue('notify', deps.taskQueuePrefix),
-          args: [{ orgId: p.orgId, contactId: inserted.id }],
-          typedSearchAttributes: [
-            { key: OrgId, value: p.orgId },
-            { key: CustomerId, value: body.customer_id },
-            { key: Domain, value: 'notify' },
-          ],
-        });
-        return inserted;
+        // Started after the commit (the run reads the row), or by the sweeper if that start fails.
+        const owed: PendingStart[] = [
+          {
+            workflow_id: contactWorkflowId(inserted.id),
+            org_id: p.orgId,
+            kind: 'contact',
+            subject_id: inserted.id,
+            customer_id: body.customer_id,
+            priority: null,
+          },
+        ];
+        await queueStarts(t, owed);
+        return { row: inserted, starts: owed };
       });
+      await dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix, log: c.get('log') });
       await auditRequest(db, c, {
         action: 'customer.contacted',
         resourceType: 'contact',

@@ -1,5 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import { setAccountBalance } from '../../commands/triage/set-account-balance.js';
+import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as accounts from '../../db/triage/accounts.js';
 import * as cards from '../../db/triage/cards.js';
@@ -207,6 +211,20 @@ const routes = {
     request: { params: IdParams },
     responses: { 200: json(CardSchema, 'A card'), ...errorResponses },
   }),
+  setBalance: securedRoute('transactions:write', {
+    method: 'patch',
+    path: '/accounts/{id}',
+    tags,
+    summary: "Set an account's balance from the system of record (a core-banking sync)",
+    description:
+      'Posted transactions move balances on their own; this sets the balance the bank of record reports. ' +
+      "The account's `account_threshold` rules are evaluated on the new balance at once.",
+    request: {
+      params: IdParams,
+      body: jsonBody(z.object({ balance: Money }).strict()),
+    },
+    responses: { 200: json(AccountSchema, 'The account with its new balance'), ...errorResponses },
+  }),
   getAccount: securedRoute('customers:read', {
     method: 'get',
     path: '/accounts/{id}',
@@ -216,7 +234,14 @@ const routes = {
   }),
 };
 
-export function customerRoutes(deps: { db: Db; cardHashKey: string; cipher: FieldCipher }) {
+export function customerRoutes(deps: {
+  db: Db;
+  cardHashKey: string;
+  cipher: FieldCipher;
+  temporal: Client;
+  taskQueuePrefix: string;
+  log: Logger;
+}) {
   /** Staff who may see personal data whole leave a trace each time they do. */
   const auditPiiSeen = async (c: Context<AppEnv>, id: string | null, ids: string[]) => {
     if (!ids.length || !can(c.get('principal').role, 'pii:read')) return;
@@ -327,6 +352,24 @@ export function customerRoutes(deps: { db: Db; cardHashKey: string; cipher: Fiel
       const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);
       if (!row) throw notFound('card');
       return c.json(cardView(row), 200);
+    })
+    .openapi(routes.setBalance, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      const set = await setAccountBalance(db, p.orgId, id, c.req.valid('json').balance, {
+        type: p.actorType,
+        id: p.actorId,
+      });
+      if (!set) throw notFound('account');
+      await dispatchStarts(deps.temporal, db, set.starts, { prefix: deps.taskQueuePrefix, log: c.get('log') ?? deps.log });
+      await auditRequest(db, c, {
+        action: 'account.balance_set',
+        resourceType: 'account',
+        resourceId: id,
+        before: { balance: set.before.balance },
+        after: { balance: set.account.balance },
+      });
+      return c.json(accountView(set.account), 200);
     })
     .openapi(routes.getAccount, async (c) => {
       const row = await accounts.getAccount(db, c.get('principal').orgId, c.req.valid('param').id);

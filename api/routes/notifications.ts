@@ -10,7 +10,10 @@ import { DEFAULT_TEMPLATES, templateError } from '../../lib/templates.js';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { deliverWorkflowId, startDeliveries } from '../../temporal/deliveries.js';
+import type { Logger } from 'pino';
+import { sendNotification } from '../../commands/notify/send-notification.js';
+import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
+import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
@@ -105,7 +108,10 @@ const routes = {
       ),
     },
     responses: {
-      201: json(NotificationSchema.extend({ workflow_id: z.string() }), 'Created; delivery started'),
+      202: json(
+        NotificationSchema.extend({ workflow_id: z.string() }),
+        'Stored; its delivery (`deliver-<id>`) starts now, or within a minute if Temporal is briefly unreachable',
+      ),
       200: json(NotificationSchema.extend({ workflow_id: z.string() }), 'Already sent with this dedup_key'),
       ...errorResponses,
     },
@@ -229,6 +235,7 @@ export function notificationRoutes(deps: {
   temporal: Client;
   taskQueuePrefix: string;
   production: boolean;
+  log: Logger;
 }) {
   const { db } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
@@ -270,12 +277,9 @@ export function notificationRoutes(deps: {
       const p = c.get('principal');
       const body = c.req.valid('json');
       await requireCustomer(p.orgId, body.customer_id);
-      const { row, created } = await notifications.createNotification(db, p.orgId, {
-        ...body,
-        source: 'api',
-      });
+      const { row, created, starts } = await sendNotification(db, p.orgId, { ...body, source: 'api' });
       // One delivery run per notification, ever: a repeated request sends nothing again.
-      await startDeliveries(deps.temporal, [row], deps.taskQueuePrefix);
+      await dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix, log: c.get('log') ?? deps.log });
       if (created) {
         await auditRequest(db, c, {
           action: 'notification.sent',
@@ -283,7 +287,7 @@ export function notificationRoutes(deps: {
           resourceId: row.id,
         });
       }
-      return c.json({ ...view(row), workflow_id: deliverWorkflowId(row.id) }, created ? 201 : 200);
+      return c.json({ ...view(row), workflow_id: deliverWorkflowId(row.id) }, created ? 202 : 200);
     })
     .openapi(routes.list, async (c) => {
       const orgId = c.get('principal').orgId;

@@ -1,14 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { sql } from 'slonik';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { IngestReferenceError, ingestTransactions } from '../../commands/triage/ingest-transactions.js';
 import * as transactions from '../../db/triage/transactions.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { CustomerId, Domain, OrgId } from '../../temporal/search-attributes.js';
-import { startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
-import { evaluateTransactionId } from '../../temporal/workflow-ids.js';
-import type { evaluateTransaction } from '../../workflows/triage/evaluate-transaction.js';
+import { dispatchStarts, AFTER_COMMIT_DEADLINE_MS } from '../../temporal/clients/pending-starts.js';
+import { signalTriageEvidence } from '../../temporal/clients/triage.js';
+import { DEFAULT_THRESHOLDS, type ScreeningThresholds } from '../../workflows/triage/screening.js';
+import { GROUPING_WINDOW_HOURS } from '../../workflows/triage/alert-grouping.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound, validationError } from '../errors.js';
 import {
@@ -76,7 +76,12 @@ const routes = {
     tags,
     summary: `Ingest one transaction, or { "transactions": [...] } (at most ${MAX_BATCH}); idempotent by external_id`,
     description:
-      'Each new transaction is screened in real time by an `evaluateTransaction` workflow (`tx-eval-<id>`).',
+      'Screened in the same database transaction as the insert: each transaction comes back with its ' +
+      '`risk_score`, `risk_level` and `alert_id`, and an alert it raised is readable when this answers. ' +
+      `A suspicious transaction of a customer with an open alert raised in the last ${GROUPING_WINDOW_HOURS} h ` +
+      'joins that alert (a burst is one alert). The balance of the account (or the card\'s account) moves, ' +
+      'and the customer\'s real-time alert rules are evaluated. High and critical alerts start their ' +
+      'triage (`triage-alert-<alertId>`) after the commit. A repeated external_id returns the first result.',
     request: {
       body: {
         required: true,
@@ -130,80 +135,15 @@ const routes = {
 
 type Input = z.infer<typeof TransactionInput>;
 
-export function transactionRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+export function transactionRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueuePrefix: string;
+  thresholds?: Partial<ScreeningThresholds> | undefined;
+  log: Logger;
+}) {
   const { db } = deps;
-
-  /** Every customer, account and card an item names must be the organisation's and agree with each other. */
-  async function checkReferences(orgId: string, items: Input[], path: (i: number) => string) {
-    const ids = (pick: (t: Input) => string | null | undefined) => [
-      ...new Set(items.map(pick).filter((v): v is string => Boolean(v))),
-    ];
-    const owners = async (table: 'accounts' | 'cards', list: string[]) =>
-      new Map(
-        (
-          await db.any(sql.type(z.object({ id: z.string(), customer_id: z.string() }))`
-            SELECT id, customer_id FROM ${sql.identifier([table])}
-            WHERE org_id = ${orgId} AND id = ANY(${sql.array(list, 'uuid')})`)
-        ).map((r) => [r.id, r.customer_id]),
-      );
-    const customersFound = new Set(
-      await db.anyFirst(sql.type(z.object({ id: z.string() }))`
-        SELECT id FROM customers WHERE org_id = ${orgId} AND id = ANY(${sql.array(
-          ids((t) => t.customer_id),
-          'uuid',
-        )})`),
-    );
-    const accountOwner = await owners(
-      'accounts',
-      ids((t) => t.account_id),
-    );
-    const cardOwner = await owners(
-      'cards',
-      ids((t) => t.card_id),
-    );
-    const issues: { path: string; message: string; code: string }[] = [];
-    items.forEach((t, i) => {
-      if (!customersFound.has(t.customer_id)) {
-        issues.push({ path: `${path(i)}.customer_id`, message: 'no such customer', code: 'not_found' });
-      }
-      if (t.account_id && accountOwner.get(t.account_id) !== t.customer_id) {
-        issues.push({
-          path: `${path(i)}.account_id`,
-          message: 'not an account of this customer',
-          code: 'not_found',
-        });
-      }
-      if (t.card_id && cardOwner.get(t.card_id) !== t.customer_id) {
-        issues.push({
-          path: `${path(i)}.card_id`,
-          message: 'not a card of this customer',
-          code: 'not_found',
-        });
-      }
-    });
-    if (issues.length) {
-      throw new ApiError(422, 'unprocessable', 'The transaction names records you do not have', { issues });
-    }
-  }
-
-  /** Starts screening; a run that already exists (or ran) is left alone, so replays never screen twice. */
-  async function startEvaluation(orgId: string, t: transactions.TransactionRow) {
-    try {
-      await startWorkflow<typeof evaluateTransaction>(deps.temporal, 'evaluateTransaction', {
-        workflowId: evaluateTransactionId(t.id),
-        taskQueue: taskQueue('triage', deps.taskQueuePrefix),
-        args: [{ orgId, transactionId: t.id }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrgId, value: orgId },
-          { key: CustomerId, value: t.customer_id },
-          { key: Domain, value: 'triage' },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
 
   return newRouter()
     .openapi(
@@ -228,17 +168,30 @@ export function transactionRoutes(deps: { db: Db; temporal: Client; taskQueuePre
           }
           seen.add(t.external_id);
         });
-        await checkReferences(p.orgId, items, (i) => (isBatch ? `body.transactions[${i}]` : 'body'));
-
-        const results = await db.transaction(async (tx) => {
-          const out = [];
-          for (const t of items) out.push(await transactions.ingestTransaction(tx, p.orgId, t));
-          return out;
-        });
-        // After commit: a failed start is healed by the client's retry (same external ids, same workflow ids).
-        for (let i = 0; i < results.length; i += 20) {
-          await Promise.all(results.slice(i, i + 20).map((r) => startEvaluation(p.orgId, r.row)));
+        const path = (i: number) => (isBatch ? `body.transactions[${i}]` : 'body');
+        let ingested;
+        try {
+          ingested = await ingestTransactions(db, p.orgId, items, {
+            thresholds,
+            actor: { type: p.actorType, id: p.actorId },
+          });
+        } catch (err) {
+          if (!(err instanceof IngestReferenceError)) throw err;
+          throw new ApiError(422, 'unprocessable', err.message, {
+            issues: err.issues.map((i) => ({ path: `${path(i.index)}.${i.field}`, message: i.message, code: i.code })),
+          });
         }
+        const { results } = ingested;
+        // After the commit: owed starts are made now, or by the start-pending sweeper.
+        const log = c.get('log') ?? deps.log;
+        await dispatchStarts(deps.temporal, db, ingested.starts, { prefix: deps.taskQueuePrefix, log });
+        await Promise.all(
+          ingested.evidence.map((e) =>
+            signalTriageEvidence(deps.temporal, e.alertId, e.evidence, { deadlineMs: AFTER_COMMIT_DEADLINE_MS }).catch(
+              (err: unknown) => log.warn({ err, alertId: e.alertId }, 'triage not told of new evidence'),
+            ),
+          ),
+        );
         const created = results.filter((r) => r.created).length;
         if (created) {
           await auditRequest(db, c, {

@@ -11,7 +11,7 @@ import type { Db } from '../../db/pool.js';
 import { providerStatusSignal } from '../../workflows/notify/messages.js';
 import { ApiError } from '../errors.js';
 import { newRouter } from '../router.js';
-import { deliverWorkflowId } from '../../temporal/deliveries.js';
+import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 
 /** Signed webhooks older than this are replays. */
 export const MAX_WEBHOOK_AGE_S = 5 * 60;

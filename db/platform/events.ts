@@ -36,6 +36,29 @@ export async function emitEvent(
   }
 }
 
+export type NewEvent = { streams: string[]; type: string; payload: Record<string, unknown>; dedupKey?: string };
+
+/** Appends many events in one statement, under the same per-organisation ordering lock as emitEvent. */
+export async function emitEvents(db: Queryable, orgId: string, events: readonly NewEvent[]): Promise<void> {
+  const rows = events.flatMap((e) =>
+    e.streams.map((stream) => ({
+      stream,
+      type: e.type,
+      payload: e.payload,
+      dedup_key: e.dedupKey ? `${e.dedupKey}@${stream}` : null,
+    })),
+  );
+  if (!rows.length) return;
+  await db.query(sql.unsafe`
+    WITH ordered AS (SELECT pg_advisory_xact_lock(hashtext('sentinel-events'), hashtext(${orgId})))
+    INSERT INTO events (org_id, stream, type, payload, dedup_key)
+    SELECT ${orgId}, e.stream, e.type, e.payload, e.dedup_key
+    FROM ordered, ROWS FROM (jsonb_to_recordset(${sql.jsonb(rows as never)})
+      AS (stream text, type text, payload jsonb, dedup_key text)) WITH ORDINALITY AS e(stream, type, payload, dedup_key, n)
+    ORDER BY e.n
+    ON CONFLICT (org_id, dedup_key) DO NOTHING`);
+}
+
 export function getEvent(db: Queryable, orgId: string, id: number): Promise<EventRow | null> {
   return db.maybeOne(sql.type(eventRow)`
     SELECT id, org_id, stream, type, payload, created_at FROM events WHERE org_id = ${orgId} AND id = ${id}`);

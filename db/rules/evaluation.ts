@@ -1,6 +1,8 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Queryable } from '../pool.js';
+import { queueStarts, type PendingStart } from '../platform/workflow-starts.js';
+import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { PERIODIC_TYPES, type AlertType, type RuleMetadata } from '../../workflows/rules/evaluators.js';
 
 /** A rule with everything its evaluator needs, fetched set-based (one query for a whole page). */
@@ -89,6 +91,26 @@ export function periodicPage(
   );
 }
 
+/**
+ * The active rules of some types of these customers, with context, locked until the transaction
+ * ends in id order (as the periodic pass locks), so concurrent evaluations of one rule queue up.
+ */
+export function lockedCustomersRules(
+  db: Queryable,
+  orgId: string,
+  customerIds: readonly string[],
+  types: readonly AlertType[],
+) {
+  return db.any(
+    withContext(sql.fragment`
+      SELECT ${ruleColumns} FROM alert_rules
+      WHERE org_id = ${orgId} AND customer_id = ANY(${sql.array([...customerIds], 'uuid')})
+        AND active AND deleted_at IS NULL AND alert_type = ANY(${sql.array([...types], 'text')})
+      ORDER BY id
+      FOR UPDATE`),
+  );
+}
+
 /** A customer's active rules of some types, with context (manual and real-time evaluation). */
 export function customerRules(db: Queryable, orgId: string, customerId: string, types: readonly AlertType[]) {
   return db.any(
@@ -116,19 +138,24 @@ export type RuleChange = {
   };
 };
 
+export type RuleActor = { type: 'workflow' | 'user' | 'api_key' | 'system'; id: string };
+
 /**
  * Writes one evaluation's outcome atomically: the evaluated rules are stamped, the fired ones
  * get their notification (unique by dedup key) and their new state; a firing whose notification
  * already exists (a retry, or a concurrent evaluator that saw the same state) changes nothing.
- * Returns the notifications created, for delivery. A constant number of statements per call.
+ * A rule may change several times in one call (a batch of transactions): its last state is kept
+ * and each firing counted. Returns the deliveries the new notifications are owed, queued in the
+ * same transaction: start them after the commit. A constant number of statements per call.
  */
 export async function applyEvaluation(
   t: Queryable,
   evaluatedIds: string[],
   changes: RuleChange[],
-  /** Who evaluated, for the audit trail: the workflow id. */
-  actor = 'rules',
-): Promise<{ id: string; org_id: string; customer_id: string }[]> {
+  /** Who evaluated, for the audit trail: a workflow id, or who posted the transaction. */
+  actor: string | RuleActor = 'rules',
+): Promise<PendingStart[]> {
+  const who: RuleActor = typeof actor === 'string' ? { type: 'workflow', id: actor } : actor;
   if (evaluatedIds.length) {
     await t.query(sql.unsafe`
       UPDATE alert_rules SET last_evaluated_at = now(), evaluation_count = evaluation_count + 1
@@ -142,6 +169,7 @@ export async function applyEvaluation(
     dedup_key: string;
     rule_id: string;
     kind: string;
+    critical: boolean;
   }[] = [];
   if (fired.length) {
     created = [
@@ -153,6 +181,7 @@ export async function applyEvaluation(
           dedup_key: z.string(),
           rule_id: z.string(),
           kind: z.string(),
+          critical: z.boolean(),
         }),
       )`
         INSERT INTO notifications (org_id, customer_id, source, kind, title, message, metadata, critical, channels, dedup_key)
@@ -173,44 +202,47 @@ export async function applyEvaluation(
         )}) AS x(org_id uuid, customer_id uuid, kind text, title text, message text, metadata jsonb,
           critical boolean, channels jsonb, dedup_key text)
         ON CONFLICT (org_id, dedup_key) DO NOTHING
-        RETURNING id, org_id, customer_id, dedup_key, metadata->>'rule_id' AS rule_id, kind`)),
+        RETURNING id, org_id, customer_id, dedup_key, metadata->>'rule_id' AS rule_id, kind, critical`)),
     ];
     // Each firing is an action on the world: one audit row, once (a retry finds the notification).
     if (created.length) {
       await t.query(sql.unsafe`
         INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type, resource_id, after, dedup_key)
-        SELECT org_id, 'workflow', ${actor}, 'rule.fired', 'alert_rule', rule_id,
+        SELECT org_id, ${who.type}, ${who.id}, 'rule.fired', 'alert_rule', rule_id,
           jsonb_build_object('notification_id', id, 'kind', kind), 'rule.fired:' || id
         FROM jsonb_to_recordset(${sql.jsonb(created as never)}) AS x(id uuid, org_id uuid, rule_id text, kind text)
         ON CONFLICT (dedup_key) DO NOTHING`);
     }
   }
   const createdKeys = new Set(created.map((n) => `${n.org_id}:${n.dedup_key}`));
-  const updates = changes
-    .filter((c) => !c.notification || createdKeys.has(`${c.orgId}:${c.notification.dedupKey}`))
-    .map((c) => ({ id: c.ruleId, org_id: c.orgId, metadata: c.metadata, fired: !!c.notification }));
-  if (updates.length) {
+  // One row per rule: its last state, and how many of its firings created a notification.
+  const updates = new Map<string, { id: string; org_id: string; metadata: RuleMetadata; fired: number }>();
+  for (const c of changes) {
+    const fired = c.notification && createdKeys.has(`${c.orgId}:${c.notification.dedupKey}`);
+    if (c.notification && !fired) continue; // notified already: the state that said so stays
+    const u = updates.get(c.ruleId) ?? { id: c.ruleId, org_id: c.orgId, metadata: c.metadata, fired: 0 };
+    u.metadata = c.metadata;
+    if (fired) u.fired++;
+    updates.set(c.ruleId, u);
+  }
+  if (updates.size) {
     await t.query(sql.unsafe`
       UPDATE alert_rules r SET metadata = u.metadata, updated_at = now(),
-        last_triggered_at = CASE WHEN u.fired THEN now() ELSE r.last_triggered_at END,
-        trigger_count = r.trigger_count + CASE WHEN u.fired THEN 1 ELSE 0 END
-      FROM jsonb_to_recordset(${sql.jsonb(updates as never)}) AS u(id uuid, org_id uuid, metadata jsonb, fired boolean)
+        last_triggered_at = CASE WHEN u.fired > 0 THEN now() ELSE r.last_triggered_at END,
+        trigger_count = r.trigger_count + u.fired
+      FROM jsonb_to_recordset(${sql.jsonb([...updates.values()] as never)}) AS u(id uuid, org_id uuid, metadata jsonb, fired int)
       WHERE r.id = u.id AND r.org_id = u.org_id`);
   }
-  return created.map(({ id, org_id, customer_id }) => ({ id, org_id, customer_id }));
-}
-
-/**
- * Rule notifications whose delivery never started: the evaluation committed, then the worker
- * died before starting `deliver-<id>`. The next pass starts them (delivery is idempotent by id).
- */
-export function undispatchedNotifications(db: Queryable, limit = 500) {
-  return db.any(sql.type(z.object({ id: z.string(), org_id: z.string(), customer_id: z.string() }))`
-    SELECT n.id, n.org_id, n.customer_id FROM notifications n
-    WHERE n.source = 'rules' AND n.created_at > now() - interval '1 day'
-      AND n.created_at < now() - interval '1 minute'
-      AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
-    ORDER BY n.created_at LIMIT ${limit}`);
+  const starts: PendingStart[] = created.map((n) => ({
+    workflow_id: deliverWorkflowId(n.id),
+    org_id: n.org_id,
+    kind: 'delivery',
+    subject_id: n.id,
+    customer_id: n.customer_id,
+    priority: n.critical ? 'critical' : null,
+  }));
+  await queueStarts(t, starts);
+  return starts;
 }
 
 /** A transaction as the rule evaluators see it, with its day in the customer's time zone. */

@@ -5,7 +5,7 @@ import { hashPassword } from '../../lib/passwords.js';
 import { insertAccount } from '../triage/accounts.js';
 import { insertCard } from '../triage/cards.js';
 import { insertCustomer } from '../triage/customers.js';
-import { ingestTransaction } from '../triage/transactions.js';
+import { claimTransactionKeys, insertTransactions, type TransactionInput } from '../triage/transactions.js';
 import { createOrganization, findOrganizationByName } from '../platform/organizations.js';
 import { insertUser } from '../platform/users.js';
 import type { Db, Queryable } from '../pool.js';
@@ -141,9 +141,10 @@ async function seedCustomers(
       expiry_year: new Date().getUTCFullYear() + 3,
       card_type: 'debit',
     });
-    for (let i = 0; i < 24; i++) {
+    // A month of past spending: history to screen against, already in the opening balance.
+    const history: TransactionInput[] = Array.from({ length: 24 }, (_, i) => {
       const m = MERCHANTS[(i + ci) % MERCHANTS.length]!;
-      await ingestTransaction(tx, orgId, {
+      return {
         external_id: `${c.ext}-t${String(i).padStart(2, '0')}`,
         customer_id: customer.id,
         account_id: account.id,
@@ -157,7 +158,13 @@ async function seedCustomers(
         transaction_date: new Date(now - (i + 1) * 1.2 * DAY).toISOString(),
         status: 'completed',
         location: c.place,
-      });
-    }
+      };
+    });
+    const ids = await claimTransactionKeys(tx, orgId, history);
+    await insertTransactions(
+      tx,
+      orgId,
+      history.filter((t) => ids.has(t.external_id)).map((t) => ({ ...t, id: ids.get(t.external_id)! })),
+    );
   }
 }

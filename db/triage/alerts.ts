@@ -58,6 +58,83 @@ export async function raiseAlert(
   return { alert: existing, created: false };
 }
 
+/** A customer's open alert that new signals join, with its open case if triage opened one. */
+export const openAlertRow = alertRow.extend({ case_id: z.string().uuid().nullable() });
+export type OpenAlertRow = z.infer<typeof openAlertRow>;
+
+/**
+ * The newest open alert of each customer raised within the grouping window, locked until the
+ * transaction ends (an operator resolving it waits, so a signal never joins a closed alert).
+ */
+export async function openAlertsForCustomers(
+  db: Queryable,
+  orgId: string,
+  customerIds: readonly string[],
+  windowHours: number,
+): Promise<Map<string, OpenAlertRow>> {
+  if (!customerIds.length) return new Map();
+  const rows = await db.any(sql.type(openAlertRow)`
+    SELECT ${columns},
+      (SELECT k.id FROM cases k WHERE k.org_id = a.org_id AND k.alert_id = a.id AND k.status <> 'closed') AS case_id
+    FROM alerts a
+    WHERE a.org_id = ${orgId} AND a.customer_id = ANY(${sql.array([...customerIds], 'uuid')})
+      AND a.status IN ('open', 'assigned') AND a.created_at > now() - make_interval(hours => ${windowHours})
+    ORDER BY a.customer_id, a.created_at DESC, a.id DESC
+    FOR UPDATE OF a`);
+  const newest = new Map<string, OpenAlertRow>();
+  for (const r of rows) if (!newest.has(r.customer_id)) newest.set(r.customer_id, r);
+  return newest;
+}
+
+export type NewAlert = {
+  id: string;
+  customer_id: string;
+  transaction_id: string | null;
+  card_id: string | null;
+  alert_type: string;
+  priority: AlertRow['priority'];
+  title: string;
+  description: string | null;
+  data: Record<string, unknown>;
+  dedup_key: string;
+};
+
+/** Raises alerts in one statement; an alert whose dedup key exists already is not raised again. */
+export function insertAlerts(db: Queryable, orgId: string, list: readonly NewAlert[]): Promise<readonly AlertRow[]> {
+  if (!list.length) return Promise.resolve([]);
+  return db.any(sql.type(alertRow)`
+    INSERT INTO alerts (id, org_id, customer_id, transaction_id, card_id, alert_type, priority, title, description, data, dedup_key)
+    SELECT id, ${orgId}, customer_id, transaction_id, card_id, alert_type, priority, title, description, data, dedup_key
+    FROM jsonb_to_recordset(${sql.jsonb(list as never)}) AS a(id uuid, customer_id uuid, transaction_id uuid,
+      card_id uuid, alert_type text, priority text, title text, description text, data jsonb, dedup_key text)
+    ON CONFLICT (org_id, dedup_key) DO NOTHING RETURNING ${columns}`);
+}
+
+/** New evidence on open alerts: data and priority in one statement (their cases follow the priority). */
+export async function updateAlertEvidence(
+  db: Queryable,
+  orgId: string,
+  list: readonly { id: string; priority: AlertRow['priority']; data: Record<string, unknown>; raised: boolean }[],
+): Promise<readonly AlertRow[]> {
+  if (!list.length) return [];
+  const rows = await db.any(sql.type(alertRow)`
+    UPDATE alerts a SET priority = u.priority, data = u.data, updated_at = now()
+    FROM jsonb_to_recordset(${sql.jsonb(list as never)}) AS u(id uuid, priority text, data jsonb)
+    WHERE a.org_id = ${orgId} AND a.id = u.id RETURNING ${sql.join(
+      ['id', 'org_id', 'customer_id', 'transaction_id', 'card_id', 'alert_type', 'priority', 'priority_rank', 'title',
+        'description', 'data', 'status', 'assigned_agent', 'resolution', 'actions_taken', 'resolved_at', 'created_at',
+        'updated_at'].map((c) => sql.identifier(['a', c])),
+      sql.fragment`, `,
+    )}`);
+  const raised = list.filter((a) => a.raised).map((a) => ({ id: a.id, priority: a.priority }));
+  if (!raised.length) return rows;
+  await db.query(sql.unsafe`
+    UPDATE cases k SET priority = u.priority, updated_at = now()
+    FROM jsonb_to_recordset(${sql.jsonb(raised as never)}) AS u(id uuid, priority text)
+    WHERE k.org_id = ${orgId} AND k.alert_id = u.id AND k.status <> 'closed' AND k.priority <> u.priority`);
+  return rows;
+}
+
 export function getAlert(db: Queryable, orgId: string, id: string): Promise<AlertRow | null> {
   return db.maybeOne(
     sql.type(alertRow)`SELECT ${columns} FROM alerts WHERE org_id = ${orgId} AND id = ${id}`,

@@ -104,6 +104,21 @@ export async function appendCaseEvent(
     ON CONFLICT (org_id, dedup_key) DO NOTHING`);
 }
 
+/** Appends case events in one statement (each once by its dedup key). */
+export async function appendCaseEvents(
+  db: Queryable,
+  orgId: string,
+  list: readonly { case_id: string; type: string; actor: string; data: Record<string, unknown>; dedup_key: string }[],
+): Promise<void> {
+  if (!list.length) return;
+  await db.query(sql.unsafe`
+    INSERT INTO case_events (org_id, case_id, type, actor, data, dedup_key)
+    SELECT ${orgId}, case_id, type, actor, data, dedup_key
+    FROM jsonb_to_recordset(${sql.jsonb(list as never)})
+      AS e(case_id uuid, type text, actor text, data jsonb, dedup_key text)
+    ON CONFLICT (org_id, dedup_key) DO NOTHING`);
+}
+
 export function listCaseEvents(
   db: Queryable,
   orgId: string,

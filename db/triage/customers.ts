@@ -197,3 +197,15 @@ export async function sealedValueCounts(
     SELECT count(*)::int AS n FROM customers WHERE org_id = ${orgId} AND date_of_birth IS NOT NULL`);
   return { byVersion: Object.fromEntries(rows.map((r) => [r.version ?? '?', r.n])), plaintext };
 }
+
+/**
+ * Serialises writes about these customers until the transaction ends: concurrent ingests of one
+ * customer screen, group and evaluate one after the other (a burst is one alert, a first-of-day
+ * notice is sent once). Taken in one order (by key) so two batches cannot deadlock.
+ */
+export async function lockCustomers(db: Queryable, orgId: string, customerIds: readonly string[]): Promise<void> {
+  if (!customerIds.length) return;
+  await db.query(sql.unsafe`
+    SELECT pg_advisory_xact_lock(hashtext('sentinel-customer'), k)
+    FROM (SELECT DISTINCT hashtext(${orgId} || ':' || c) AS k FROM unnest(${sql.array([...customerIds], 'text')}) c ORDER BY 1) s`);
+}

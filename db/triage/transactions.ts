@@ -23,6 +23,8 @@ export const transactionRow = z.object({
   status: z.enum(['pending', 'completed', 'failed', 'reversed']),
   risk_score: z.string().nullable(),
   risk_level: z.enum(['low', 'medium', 'high']).nullable(),
+  /** The alert this transaction raised or joined, set by screening at ingest. */
+  alert_id: z.string().uuid().nullable(),
   location: location.nullable(),
   metadata: z.record(z.unknown()),
   created_at: z.string(),
@@ -31,7 +33,7 @@ export type TransactionRow = z.infer<typeof transactionRow>;
 
 const columns = sql.fragment`id, org_id, customer_id, account_id, card_id, external_id, amount, currency,
   transaction_type, merchant_name, merchant_category, channel, transaction_date, settlement_date, status,
-  risk_score, risk_level, location, metadata, created_at`;
+  risk_score, risk_level, alert_id, location, metadata, created_at`;
 
 export type TransactionInput = {
   external_id: string;
@@ -52,36 +54,93 @@ export type TransactionInput = {
 };
 
 /**
- * Stores a transaction once per (organisation, external_id): the key row is claimed first, so
- * a replayed request finds the transaction it created before.
+ * Claims each external id once per organisation (the key rows are written first, so a replayed
+ * request finds the transactions it created before). Returns the new ids of the claimed ones;
+ * an external id missing from the map was ingested before.
  */
-export async function ingestTransaction(
+export async function claimTransactionKeys(
   db: Queryable,
   orgId: string,
-  t: TransactionInput,
-): Promise<{ row: TransactionRow; created: boolean }> {
-  const claimed = await db.maybeOneFirst(sql.type(z.object({ transaction_id: z.string() }))`
+  items: readonly { external_id: string; transaction_date: string }[],
+): Promise<Map<string, string>> {
+  const rows = await db.any(sql.type(z.object({ external_id: z.string(), transaction_id: z.string() }))`
     INSERT INTO transaction_keys (org_id, external_id, transaction_id, transaction_date)
-    VALUES (${orgId}, ${t.external_id}, gen_random_uuid(), ${t.transaction_date}::timestamptz)
-    ON CONFLICT DO NOTHING RETURNING transaction_id`);
-  if (!claimed) {
-    const existing = await db.one(sql.type(transactionRow)`
-      SELECT ${columns} FROM transactions
-      WHERE org_id = ${orgId} AND (id, transaction_date) = (
-        SELECT transaction_id, transaction_date FROM transaction_keys WHERE org_id = ${orgId} AND external_id = ${t.external_id})`);
-    return { row: existing, created: false };
-  }
-  const row = await db.one(sql.type(transactionRow)`
+    SELECT ${orgId}, external_id, gen_random_uuid(), transaction_date
+    FROM jsonb_to_recordset(${sql.jsonb(items.map((t) => ({ external_id: t.external_id, transaction_date: t.transaction_date })) as never)})
+      AS k(external_id text, transaction_date timestamptz)
+    ON CONFLICT DO NOTHING RETURNING external_id, transaction_id`);
+  return new Map(rows.map((r) => [r.external_id, r.transaction_id]));
+}
+
+/** The transactions ingested before under these external ids. */
+export function transactionsByExternalIds(
+  db: Queryable,
+  orgId: string,
+  externalIds: readonly string[],
+): Promise<readonly TransactionRow[]> {
+  if (!externalIds.length) return Promise.resolve([]);
+  return db.any(sql.type(transactionRow)`
+    SELECT ${columns} FROM transactions
+    WHERE org_id = ${orgId} AND (id, transaction_date) IN (
+      SELECT transaction_id, transaction_date FROM transaction_keys
+      WHERE org_id = ${orgId} AND external_id = ANY(${sql.array([...externalIds], 'text')}))`);
+}
+
+/** Inserts claimed transactions (ids from claimTransactionKeys) in one statement. */
+export function insertTransactions(
+  db: Queryable,
+  orgId: string,
+  items: readonly (TransactionInput & { id: string })[],
+): Promise<readonly TransactionRow[]> {
+  const rows = items.map((t) => ({
+    id: t.id,
+    customer_id: t.customer_id,
+    account_id: t.account_id ?? null,
+    card_id: t.card_id ?? null,
+    external_id: t.external_id,
+    amount: t.amount,
+    currency: t.currency,
+    transaction_type: t.transaction_type,
+    merchant_name: t.merchant_name ?? null,
+    merchant_category: t.merchant_category ?? null,
+    channel: t.channel,
+    transaction_date: t.transaction_date,
+    settlement_date: t.settlement_date ?? null,
+    status: t.status,
+    location: t.location ?? null,
+    metadata: t.metadata ?? {},
+  }));
+  return db.any(sql.type(transactionRow)`
     INSERT INTO transactions (id, org_id, customer_id, account_id, card_id, external_id, amount, currency,
       transaction_type, merchant_name, merchant_category, channel, transaction_date, settlement_date, status,
       location, metadata)
-    VALUES (${claimed}, ${orgId}, ${t.customer_id}, ${t.account_id ?? null}, ${t.card_id ?? null}, ${t.external_id},
-      ${t.amount}::numeric, ${t.currency}, ${t.transaction_type}, ${t.merchant_name ?? null},
-      ${t.merchant_category ?? null}, ${t.channel}, ${t.transaction_date}::timestamptz,
-      ${t.settlement_date ?? null}::timestamptz, ${t.status},
-      ${t.location ? sql.jsonb(t.location as never) : null}, ${sql.jsonb((t.metadata ?? {}) as never)})
+    SELECT id, ${orgId}, customer_id, account_id, card_id, external_id, amount, currency, transaction_type,
+      merchant_name, merchant_category, channel, transaction_date, settlement_date, status, location, metadata
+    FROM jsonb_to_recordset(${sql.jsonb(rows as never)}) AS t(id uuid, customer_id uuid, account_id uuid,
+      card_id uuid, external_id text, amount numeric, currency text, transaction_type text, merchant_name text,
+      merchant_category text, channel text, transaction_date timestamptz, settlement_date timestamptz,
+      status text, location jsonb, metadata jsonb)
     RETURNING ${columns}`);
-  return { row, created: true };
+}
+
+/** Writes each screened transaction's risk and alert in one statement. */
+export async function setScreeningResults(
+  db: Queryable,
+  orgId: string,
+  results: readonly {
+    id: string;
+    transaction_date: string;
+    risk_score: number;
+    risk_level: 'low' | 'medium' | 'high';
+    alert_id: string | null;
+  }[],
+): Promise<void> {
+  if (!results.length) return;
+  await db.query(sql.unsafe`
+    UPDATE transactions t SET risk_score = r.risk_score, risk_level = r.risk_level, alert_id = r.alert_id
+    FROM jsonb_to_recordset(${sql.jsonb(results as never)})
+      AS r(id uuid, transaction_date timestamptz, risk_score numeric, risk_level text, alert_id uuid)
+    WHERE t.org_id = ${orgId} AND t.id = r.id AND t.transaction_date = r.transaction_date`);
 }
 
 export function getTransaction(db: Queryable, orgId: string, id: string): Promise<TransactionRow | null> {
@@ -138,6 +197,9 @@ export async function setRisk(
 }
 
 const historyRow = z.object({
+  id: z.string(),
+  /** The transaction's day in the customer's time zone, for the rules. */
+  local_day: z.string(),
   history_count: z.number(),
   avg_amount: z.string().nullable(),
   stddev_amount: z.string().nullable(),
@@ -150,31 +212,55 @@ const historyRow = z.object({
 });
 export type CustomerHistory = z.infer<typeof historyRow>;
 
-/** The customer's own history around one transaction, for screening and the fraud agent. */
-export function customerHistory(
+/**
+ * Each transaction's customer history, for screening and the fraud agent: one query for a whole
+ * batch (a lateral subquery per transaction over the customer's keyset index). Transactions of
+ * the same batch see each other, so a burst posted at once counts as one.
+ */
+export function customerHistories(
+  db: Queryable,
+  orgId: string,
+  txs: readonly Pick<TransactionRow, 'id' | 'transaction_date'>[],
+  w: { historyDays: number; velocityWindowMinutes: number },
+): Promise<readonly CustomerHistory[]> {
+  if (!txs.length) return Promise.resolve([]);
+  const batch = txs.map((t) => ({ id: t.id, transaction_date: t.transaction_date }));
+  return db.any(sql.type(historyRow)`
+    SELECT tx.id, to_char(tx.transaction_date AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_day, h.*
+    FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
+    JOIN transactions tx ON tx.org_id = ${orgId} AND tx.id = b.id AND tx.transaction_date = b.transaction_date
+    JOIN customers c ON c.org_id = tx.org_id AND c.id = tx.customer_id
+    CROSS JOIN LATERAL (
+      WITH past AS (
+        SELECT p.amount, p.merchant_name, p.location, p.transaction_date FROM transactions p
+        WHERE p.org_id = tx.org_id AND p.customer_id = tx.customer_id AND p.id <> tx.id
+          AND p.transaction_date >= tx.transaction_date - make_interval(days => ${w.historyDays})
+          AND p.transaction_date <= tx.transaction_date
+          AND p.status IN ('pending', 'completed')
+      ), located AS (
+        SELECT location, transaction_date FROM past WHERE location ? 'lat' AND location ? 'lon'
+      )
+      SELECT
+        (SELECT count(*)::int FROM past) AS history_count,
+        (SELECT avg(amount)::text FROM past) AS avg_amount,
+        (SELECT coalesce(stddev_pop(amount), 0)::text FROM past) AS stddev_amount,
+        (SELECT count(*)::int + 1 FROM past
+          WHERE transaction_date >= tx.transaction_date - make_interval(mins => ${w.velocityWindowMinutes})) AS recent_count,
+        EXISTS (SELECT 1 FROM past WHERE merchant_name IS NOT DISTINCT FROM tx.merchant_name) AS merchant_seen,
+        (SELECT location FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_location,
+        (SELECT transaction_date FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_date,
+        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lat')::float8) FROM located) AS usual_lat,
+        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lon')::float8) FROM located) AS usual_lon
+    ) h`);
+}
+
+/** One transaction's customer history (the fraud agent's view). */
+export async function customerHistory(
   db: Queryable,
   tx: TransactionRow,
   w: { historyDays: number; velocityWindowMinutes: number },
 ): Promise<CustomerHistory> {
-  return db.one(sql.type(historyRow)`
-    WITH past AS (
-      SELECT amount, merchant_name, location, transaction_date FROM transactions
-      WHERE org_id = ${tx.org_id} AND customer_id = ${tx.customer_id} AND id <> ${tx.id}
-        AND transaction_date >= ${tx.transaction_date}::timestamptz - make_interval(days => ${w.historyDays})
-        AND transaction_date <= ${tx.transaction_date}::timestamptz
-        AND status IN ('pending', 'completed')
-    ), located AS (
-      SELECT location, transaction_date FROM past WHERE location ? 'lat' AND location ? 'lon'
-    )
-    SELECT
-      (SELECT count(*)::int FROM past) AS history_count,
-      (SELECT avg(amount)::text FROM past) AS avg_amount,
-      (SELECT coalesce(stddev_pop(amount), 0)::text FROM past) AS stddev_amount,
-      (SELECT count(*)::int + 1 FROM past
-        WHERE transaction_date >= ${tx.transaction_date}::timestamptz - make_interval(mins => ${w.velocityWindowMinutes})) AS recent_count,
-      EXISTS (SELECT 1 FROM past WHERE merchant_name IS NOT DISTINCT FROM ${tx.merchant_name}) AS merchant_seen,
-      (SELECT location FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_location,
-      (SELECT transaction_date FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_date,
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lat')::float8) FROM located) AS usual_lat,
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lon')::float8) FROM located) AS usual_lon`);
+  const [h] = await customerHistories(db, tx.org_id, [tx], w);
+  if (!h) throw new Error(`transaction ${tx.id} not found`);
+  return h;
 }

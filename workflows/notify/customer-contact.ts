@@ -2,6 +2,7 @@ import { condition, ParentClosePolicy, proxyActivities, setHandler, startChild }
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createContactActivities } from '../../activities/notify/contact.js';
 import { deliverNotification } from './deliver-notification.js';
+import { deliverWorkflowId } from './ids.js';
 import { customerReplySignal, type CustomerReply } from './messages.js';
 
 const acts = proxyActivities<ReturnType<typeof createContactActivities>>({
@@ -37,7 +38,7 @@ export async function customerContact(input: CustomerContactInput): Promise<Cust
     });
     try {
       await startChild(deliverNotification, {
-        workflowId: `deliver-${notificationId}`,
+        workflowId: deliverWorkflowId(notificationId),
         args: [{ orgId: input.orgId, notificationId }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });

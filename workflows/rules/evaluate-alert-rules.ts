@@ -1,8 +1,11 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createRulesActivities } from '../../activities/rules/index.js';
+import { taskPriority } from '../priority.js';
 import { lanes, type Lane } from './lanes.js';
 
 const acts = proxyActivities<ReturnType<typeof createRulesActivities>>({
+  // The periodic pass waits behind real-time work when the rules queue has a backlog.
+  priority: taskPriority('background'),
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });

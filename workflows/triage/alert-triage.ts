@@ -18,8 +18,10 @@ import type { AgentContext } from '../../activities/triage/deps.js';
 import { CaseId, CustomerId, Priority as PriorityKey } from '../search-attributes.js';
 import { AGENTS, AGENTS_BEFORE_CONTACT } from './agents.js';
 import { customerContact } from '../notify/customer-contact.js';
+import { higherPriority } from './alert-grouping.js';
 import {
   addNoteUpdate,
+  alertEvidenceSignal,
   assignUpdate,
   resolveUpdate,
   triageProgressQuery,
@@ -158,6 +160,20 @@ export async function alertTriage(input: AlertTriageInput): Promise<AlertTriageR
       },
     },
   );
+
+  // A burst joins this alert as it runs: progress shows it, and the priority may rise (never fall).
+  // No run before this handler existed ever received the signal, so old histories replay as they were.
+  setHandler(alertEvidenceSignal, (e) => {
+    progress.evidence = {
+      transactionCount: e.transactionCount,
+      latestTransactionIds: e.transactionIds.slice(-10),
+    };
+    const raised = higherPriority(progress.priority, e.priority);
+    if (raised !== progress.priority && patched('alert-evidence-priority')) {
+      progress.priority = raised;
+      upsertSearchAttributes([{ key: PriorityKey, value: raised }]);
+    }
+  });
 
   const triage = await acts.openTriage({ orgId: input.orgId, alertId: input.alertId, batches: plan.batches });
   opened = triage;

@@ -7,7 +7,12 @@ export type FraudFeatures = {
   priorConfirmedFraud: number;
   alertsLast90Days: number;
   kycStatus: string;
+  /** Suspicious transactions grouped in the alert (a card-testing burst is many small ones). */
+  burstTransactions?: number;
 };
+
+/** This many suspicious transactions in one alert is a burst (card testing), whatever their amounts. */
+export const BURST_TRANSACTIONS = 10;
 
 export type FraudAssessment = {
   riskScore: number;
@@ -33,6 +38,10 @@ export function assessFraud(f: FraudFeatures): FraudAssessment {
   if (f.alertsLast90Days > 2) {
     score += 1;
     reasons.push(`${f.alertsLast90Days} alerts in the last 90 days`);
+  }
+  if ((f.burstTransactions ?? 1) >= BURST_TRANSACTIONS) {
+    score += 2;
+    reasons.push(`${f.burstTransactions} suspicious transactions in one burst`);
   }
   if (f.kycStatus !== 'verified') {
     score += 0.5;

@@ -13,6 +13,8 @@ export type TriageProgress = {
   agents: Record<string, { status: AgentStatus; batch: number; error?: string }>;
   assignedAgent: string | null;
   slaDueAt: string | null;
+  /** Signals that joined the alert after it was raised (a burst is one alert), as they arrive. */
+  evidence?: { transactionCount: number; latestTransactionIds: string[] };
 };
 
 export const triageProgressQuery = defineQuery<TriageProgress>('progress');
@@ -27,6 +29,9 @@ export type ResolveInput = {
 export const resolveUpdate = defineUpdate<{ status: 'resolved' }, [ResolveInput]>('resolve');
 export type NoteInput = { note: string; actor: string };
 export const addNoteUpdate = defineUpdate<{ added: true }, [NoteInput]>('addNote');
+/** New transactions joined the alert under triage; the facts are in Postgres already, this is live progress. */
+export type AlertEvidence = { transactionIds: string[]; transactionCount: number; priority: Priority };
+export const alertEvidenceSignal = defineSignal<[AlertEvidence]>('evidence');
 
 export type FreezeRequest = {
   requestId: string;

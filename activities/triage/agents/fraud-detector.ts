@@ -1,6 +1,8 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { getAlert } from '../../../db/triage/alerts.js';
 import { getCustomer } from '../../../db/triage/customers.js';
+import type { AlertData } from '../../../workflows/triage/alert-grouping.js';
 import { getTransaction } from '../../../db/triage/transactions.js';
 import { assessFraud } from '../../../workflows/triage/fraud-score.js';
 import { DEFAULT_THRESHOLDS, screenTransaction } from '../../../workflows/triage/screening.js';
@@ -19,13 +21,17 @@ export const fraudDetector: AgentImpl = async (ctx, { db, thresholds = DEFAULT_T
         AND outcome = 'confirmed_fraud') AS confirmed,
       (SELECT count(*)::int FROM alerts WHERE org_id = ${ctx.orgId} AND customer_id = ${ctx.customerId}
         AND created_at > now() - interval '90 days') AS alerts`);
+  // The alert holds the whole burst: every rule that fired on its transactions, the worst score, the count.
+  const burst = ((await getAlert(db, ctx.orgId, ctx.alertId))?.data ?? {}) as Partial<AlertData>;
+  const signals = burst.signals?.length ? burst.signals : (screening?.signals ?? []);
   const assessment = assessFraud({
-    screeningScore: screening?.riskScore ?? 0,
-    signals: screening?.signals ?? [],
+    screeningScore: Math.max(screening?.riskScore ?? 0, Number(burst.risk_score ?? 0)),
+    signals,
+    burstTransactions: burst.transaction_count ?? 1,
     riskProfile: customer.risk_profile,
     priorConfirmedFraud: record.confirmed,
     alertsLast90Days: record.alerts,
     kycStatus: customer.kyc_status,
   });
-  return { ...assessment, signals: screening?.signals ?? [] };
+  return { ...assessment, signals };
 };

@@ -1,0 +1,31 @@
+import type { Db } from '../../db/pool.js';
+import type { PendingStart } from '../../db/platform/workflow-starts.js';
+import { applyEvaluation, lockedCustomersRules, type RuleActor } from '../../db/rules/evaluation.js';
+import * as accounts from '../../db/triage/accounts.js';
+import { lockCustomers } from '../../db/triage/customers.js';
+import { evaluateRows } from '../../activities/rules/engine.js';
+
+/**
+ * Sets an account's balance from the system of record (a core-banking sync), and evaluates the
+ * account's balance rules on it in the same transaction. Null when there is no such account.
+ */
+export async function setAccountBalance(
+  db: Db,
+  orgId: string,
+  accountId: string,
+  balance: string,
+  actor: RuleActor,
+): Promise<{ before: accounts.AccountRow; account: accounts.AccountRow; starts: PendingStart[] } | null> {
+  return db.transaction(async (t) => {
+    const before = await accounts.getAccount(t, orgId, accountId);
+    if (!before) return null;
+    // In line with the customer's ingests, so a rule sees one balance at a time.
+    await lockCustomers(t, orgId, [before.customer_id]);
+    const account = (await accounts.setBalance(t, orgId, accountId, balance))!;
+    const rules = (await lockedCustomersRules(t, orgId, [account.customer_id], ['account_threshold'])).filter(
+      (r) => r.conditions.account_id === accountId,
+    );
+    const { evaluatedIds, changes } = evaluateRows(rules, Date.now());
+    return { before, account, starts: await applyEvaluation(t, evaluatedIds, changes, actor) };
+  });
+}

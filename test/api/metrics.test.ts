@@ -52,7 +52,7 @@ describe('GET /metrics', () => {
         dedup_key: 'metrics-1',
       },
     });
-    expect(sent.status).toBe(201);
+    expect(sent.status).toBe(202);
     await eventually(async () => (value(await scrape(), inApp) > value(before, inApp) ? true : undefined));
     const text = await scrape();
     expect(text).toMatch(/sentinel_workflow_executions\{status="(Running|Completed)"\} \d+/);

@@ -52,7 +52,7 @@ describe('notifications end to end (real worker, outbox provider)', () => {
       dedup_key: 'budget-1',
     };
     const first = await h.call('POST', '/api/v1/notifications', { token, body });
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     expect(first.body.workflow_id).toBe(`deliver-${first.body.id}`);
 
     const n = await deliveredEverywhere(first.body.id);

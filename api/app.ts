@@ -167,7 +167,10 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, apiKeyRoutes({ db }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));
-  app.route(API_BASE, customerRoutes({ ...workflows, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }));
+  app.route(
+    API_BASE,
+    customerRoutes({ ...workflows, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }),
+  );
   app.route(API_BASE, transactionRoutes({ ...workflows, thresholds: config.SCREENING_THRESHOLDS }));
   app.route(API_BASE, alertRoutes(workflows));
   app.route(API_BASE, actionRoutes(workflows));

@@ -22,12 +22,21 @@ export type PlatformDeps = {
   taskQueuePrefix?: string | undefined;
 };
 
-export function createPlatformActivities({ db, cipher, auditRetentionDays, temporal, taskQueuePrefix }: PlatformDeps) {
+export function createPlatformActivities({
+  db,
+  cipher,
+  auditRetentionDays,
+  temporal,
+  taskQueuePrefix,
+}: PlatformDeps) {
   return {
     /** Starts every workflow a committed row has been owed for `olderThanSeconds` (same ids: never twice). */
     async startPendingWorkflows(input: { olderThanSeconds: number }) {
       if (!temporal) throw ApplicationFailure.nonRetryable('no Temporal client', 'Misconfigured');
-      return sweepPendingStarts(temporal, db, { olderThanSeconds: input.olderThanSeconds, prefix: taskQueuePrefix });
+      return sweepPendingStarts(temporal, db, {
+        olderThanSeconds: input.olderThanSeconds,
+        prefix: taskQueuePrefix,
+      });
     },
 
     async listOrganizationIds(): Promise<string[]> {

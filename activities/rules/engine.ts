@@ -104,7 +104,10 @@ function evaluateRow(row: RuleContextRow, nowMs: number, tx?: TransactionContext
 }
 
 /** A transaction under real-time evaluation, with what decides which state rules it touches. */
-export type RealtimeTransaction = TransactionContext & { customer_id: string; merchant_category: string | null };
+export type RealtimeTransaction = TransactionContext & {
+  customer_id: string;
+  merchant_category: string | null;
+};
 
 /**
  * The real-time rules of a batch of transactions. Transaction rules (transaction_limit,

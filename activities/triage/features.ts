@@ -8,7 +8,10 @@ import {
 
 /** The screening features of a transaction, from its customer's history (customerHistories). */
 export function featuresFrom(
-  tx: Pick<TransactionRow, 'amount' | 'channel' | 'merchant_name' | 'merchant_category' | 'location' | 'transaction_date'>,
+  tx: Pick<
+    TransactionRow,
+    'amount' | 'channel' | 'merchant_name' | 'merchant_category' | 'location' | 'transaction_date'
+  >,
   h: CustomerHistory,
   t: ScreeningThresholds,
 ): ScreeningFeatures {

@@ -1,9 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import * as actions from '../../db/triage/alert-actions.js';
 import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
 import * as alerts from '../../db/triage/alerts.js';
@@ -323,7 +319,13 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       // Running: the same run answers. Finished: never a second triage of one alert.
       const { workflowId, runId } = await startTriage(
         deps.temporal,
-        { orgId: p.orgId, alertId: alert.id, customerId: alert.customer_id, priority: alert.priority, agents },
+        {
+          orgId: p.orgId,
+          alertId: alert.id,
+          customerId: alert.customer_id,
+          priority: alert.priority,
+          agents,
+        },
         { prefix: deps.taskQueuePrefix },
       );
       return c.json({ workflow_id: workflowId, run_id: runId, batches }, 202);

@@ -361,7 +361,10 @@ export function customerRoutes(deps: {
         id: p.actorId,
       });
       if (!set) throw notFound('account');
-      await dispatchStarts(deps.temporal, db, set.starts, { prefix: deps.taskQueuePrefix, log: c.get('log') ?? deps.log });
+      await dispatchStarts(deps.temporal, db, set.starts, {
+        prefix: deps.taskQueuePrefix,
+        log: c.get('log') ?? deps.log,
+      });
       await auditRequest(db, c, {
         action: 'account.balance_set',
         resourceType: 'account',

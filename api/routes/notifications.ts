@@ -279,7 +279,10 @@ export function notificationRoutes(deps: {
       await requireCustomer(p.orgId, body.customer_id);
       const { row, created, starts } = await sendNotification(db, p.orgId, { ...body, source: 'api' });
       // One delivery run per notification, ever: a repeated request sends nothing again.
-      await dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix, log: c.get('log') ?? deps.log });
+      await dispatchStarts(deps.temporal, db, starts, {
+        prefix: deps.taskQueuePrefix,
+        log: c.get('log') ?? deps.log,
+      });
       if (created) {
         await auditRequest(db, c, {
           action: 'notification.sent',

@@ -79,8 +79,8 @@ const routes = {
       'Screened in the same database transaction as the insert: each transaction comes back with its ' +
       '`risk_score`, `risk_level` and `alert_id`, and an alert it raised is readable when this answers. ' +
       `A suspicious transaction of a customer with an open alert raised in the last ${GROUPING_WINDOW_HOURS} h ` +
-      'joins that alert (a burst is one alert). The balance of the account (or the card\'s account) moves, ' +
-      'and the customer\'s real-time alert rules are evaluated. High and critical alerts start their ' +
+      "joins that alert (a burst is one alert). The balance of the account (or the card's account) moves, " +
+      "and the customer's real-time alert rules are evaluated. High and critical alerts start their " +
       'triage (`triage-alert-<alertId>`) after the commit. A repeated external_id returns the first result.',
     request: {
       body: {
@@ -178,7 +178,11 @@ export function transactionRoutes(deps: {
         } catch (err) {
           if (!(err instanceof IngestReferenceError)) throw err;
           throw new ApiError(422, 'unprocessable', err.message, {
-            issues: err.issues.map((i) => ({ path: `${path(i.index)}.${i.field}`, message: i.message, code: i.code })),
+            issues: err.issues.map((i) => ({
+              path: `${path(i.index)}.${i.field}`,
+              message: i.message,
+              code: i.code,
+            })),
           });
         }
         const { results } = ingested;
@@ -187,8 +191,10 @@ export function transactionRoutes(deps: {
         await dispatchStarts(deps.temporal, db, ingested.starts, { prefix: deps.taskQueuePrefix, log });
         await Promise.all(
           ingested.evidence.map((e) =>
-            signalTriageEvidence(deps.temporal, e.alertId, e.evidence, { deadlineMs: AFTER_COMMIT_DEADLINE_MS }).catch(
-              (err: unknown) => log.warn({ err, alertId: e.alertId }, 'triage not told of new evidence'),
+            signalTriageEvidence(deps.temporal, e.alertId, e.evidence, {
+              deadlineMs: AFTER_COMMIT_DEADLINE_MS,
+            }).catch((err: unknown) =>
+              log.warn({ err, alertId: e.alertId }, 'triage not told of new evidence'),
             ),
           ),
         );

@@ -62,7 +62,9 @@ export async function ingestTransactions(
     const resolved = await checkReferences(t, orgId, items);
 
     const ids = await transactions.claimTransactionKeys(t, orgId, resolved);
-    const fresh = resolved.filter((i) => ids.has(i.external_id)).map((i) => ({ ...i, id: ids.get(i.external_id)! }));
+    const fresh = resolved
+      .filter((i) => ids.has(i.external_id))
+      .map((i) => ({ ...i, id: ids.get(i.external_id)! }));
     const seen = await transactions.transactionsByExternalIds(
       t,
       orgId,
@@ -75,7 +77,11 @@ export async function ingestTransactions(
     );
     const screened = inserted.map((tx) => {
       const h = histories.get(tx.id)!;
-      return { tx, localDay: h.local_day, screening: screenTransaction(featuresFrom(tx, h, o.thresholds), o.thresholds) };
+      return {
+        tx,
+        localDay: h.local_day,
+        screening: screenTransaction(featuresFrom(tx, h, o.thresholds), o.thresholds),
+      };
     });
 
     const raised = await raiseOrJoinAlerts(t, orgId, screened);
@@ -143,13 +149,15 @@ async function checkReferences(
   const [customers, accounts, cards] = [of('customer'), of('account'), of('card')];
   const issues: IngestIssue[] = [];
   const out = items.map((item, index) => {
-    const issue = (field: string, message: string, code = 'not_found') => issues.push({ index, field, message, code });
+    const issue = (field: string, message: string, code = 'not_found') =>
+      issues.push({ index, field, message, code });
     if (!customers.has(item.customer_id)) issue('customer_id', 'no such customer');
     const account = item.account_id ? accounts.get(item.account_id) : undefined;
     if (item.account_id && account?.customer_id !== item.customer_id)
       issue('account_id', 'not an account of this customer');
     const card = item.card_id ? cards.get(item.card_id) : undefined;
-    if (item.card_id && card?.customer_id !== item.customer_id) issue('card_id', 'not a card of this customer');
+    if (item.card_id && card?.customer_id !== item.customer_id)
+      issue('card_id', 'not a card of this customer');
     if (account && card?.account_id && card.account_id !== account.id)
       issue('card_id', 'the card is not on this account', 'mismatch');
     const posting = account ?? (card?.account_id ? card : undefined);
@@ -179,17 +187,15 @@ type Screened = {
 async function raiseOrJoinAlerts(t: Queryable, orgId: string, screened: readonly Screened[]) {
   const suspicious = screened
     .filter((s) => s.screening.alert)
-    .map(
-      (s): ScreenedTransaction & { customerId: string; cardId: string | null } => ({
-        id: s.tx.id,
-        amount: s.tx.amount,
-        currency: s.tx.currency,
-        transaction_date: s.tx.transaction_date,
-        screening: s.screening as ScreenedTransaction['screening'],
-        customerId: s.tx.customer_id,
-        cardId: s.tx.card_id,
-      }),
-    )
+    .map((s): ScreenedTransaction & { customerId: string; cardId: string | null } => ({
+      id: s.tx.id,
+      amount: s.tx.amount,
+      currency: s.tx.currency,
+      transaction_date: s.tx.transaction_date,
+      screening: s.screening as ScreenedTransaction['screening'],
+      customerId: s.tx.customer_id,
+      cardId: s.tx.card_id,
+    }))
     .sort((a, b) => a.transaction_date.localeCompare(b.transaction_date));
   const alertOf = new Map<string, string>();
   const events: NewEvent[] = [];
@@ -215,7 +221,10 @@ async function raiseOrJoinAlerts(t: Queryable, orgId: string, screened: readonly
     const target = current.get(s.customerId);
     const fresh = target ? created.get(target) : undefined;
     if (fresh) {
-      const next = joinAlert({ priority: fresh.priority, data: fresh.data, transaction_id: fresh.transaction_id }, s);
+      const next = joinAlert(
+        { priority: fresh.priority, data: fresh.data, transaction_id: fresh.transaction_id },
+        s,
+      );
       Object.assign(fresh, { priority: next.priority, data: next.data });
     } else if (target) {
       const base = joined.get(target) ?? {
@@ -247,7 +256,12 @@ async function raiseOrJoinAlerts(t: Queryable, orgId: string, screened: readonly
 
   const inserted = await alerts.insertAlerts(t, orgId, [...created.values()]);
   for (const a of inserted) {
-    events.push({ streams: ['alerts'], type: 'alert_created', payload: { alert: alertView(a) }, dedupKey: `alert_created:${a.id}` });
+    events.push({
+      streams: ['alerts'],
+      type: 'alert_created',
+      payload: { alert: alertView(a) },
+      dedupKey: `alert_created:${a.id}`,
+    });
     if (needsTriage(a.priority)) starts.push(triageStart(orgId, a));
   }
 
@@ -288,7 +302,11 @@ async function raiseOrJoinAlerts(t: Queryable, orgId: string, screened: readonly
       const data = a.data as { transaction_count?: number };
       evidence.push({
         alertId: a.id,
-        evidence: { transactionIds: j.added, transactionCount: data.transaction_count ?? j.added.length, priority: a.priority },
+        evidence: {
+          transactionIds: j.added,
+          transactionCount: data.transaction_count ?? j.added.length,
+          priority: a.priority,
+        },
       });
     }
   }

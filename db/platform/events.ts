@@ -36,7 +36,12 @@ export async function emitEvent(
   }
 }
 
-export type NewEvent = { streams: string[]; type: string; payload: Record<string, unknown>; dedupKey?: string };
+export type NewEvent = {
+  streams: string[];
+  type: string;
+  payload: Record<string, unknown>;
+  dedupKey?: string;
+};
 
 /** Appends many events in one statement, under the same per-organisation ordering lock as emitEvent. */
 export async function emitEvents(db: Queryable, orgId: string, events: readonly NewEvent[]): Promise<void> {

@@ -49,7 +49,11 @@ export async function postToBalances(
 ): Promise<string[]> {
   const posted = txs
     .filter((t) => t.account_id && (t.status === 'pending' || t.status === 'completed'))
-    .map((t) => ({ account_id: t.account_id, amount: t.amount, credit: creditTypes.includes(t.transaction_type) }));
+    .map((t) => ({
+      account_id: t.account_id,
+      amount: t.amount,
+      credit: creditTypes.includes(t.transaction_type),
+    }));
   if (!posted.length) return [];
   return [
     ...(await db.anyFirst(sql.type(z.object({ id: z.string() }))`

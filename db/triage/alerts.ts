@@ -100,7 +100,11 @@ export type NewAlert = {
 };
 
 /** Raises alerts in one statement; an alert whose dedup key exists already is not raised again. */
-export function insertAlerts(db: Queryable, orgId: string, list: readonly NewAlert[]): Promise<readonly AlertRow[]> {
+export function insertAlerts(
+  db: Queryable,
+  orgId: string,
+  list: readonly NewAlert[],
+): Promise<readonly AlertRow[]> {
   if (!list.length) return Promise.resolve([]);
   return db.any(sql.type(alertRow)`
     INSERT INTO alerts (id, org_id, customer_id, transaction_id, card_id, alert_type, priority, title, description, data, dedup_key)
@@ -114,16 +118,38 @@ export function insertAlerts(db: Queryable, orgId: string, list: readonly NewAle
 export async function updateAlertEvidence(
   db: Queryable,
   orgId: string,
-  list: readonly { id: string; priority: AlertRow['priority']; data: Record<string, unknown>; raised: boolean }[],
+  list: readonly {
+    id: string;
+    priority: AlertRow['priority'];
+    data: Record<string, unknown>;
+    raised: boolean;
+  }[],
 ): Promise<readonly AlertRow[]> {
   if (!list.length) return [];
   const rows = await db.any(sql.type(alertRow)`
     UPDATE alerts a SET priority = u.priority, data = u.data, updated_at = now()
     FROM jsonb_to_recordset(${sql.jsonb(list as never)}) AS u(id uuid, priority text, data jsonb)
     WHERE a.org_id = ${orgId} AND a.id = u.id RETURNING ${sql.join(
-      ['id', 'org_id', 'customer_id', 'transaction_id', 'card_id', 'alert_type', 'priority', 'priority_rank', 'title',
-        'description', 'data', 'status', 'assigned_agent', 'resolution', 'actions_taken', 'resolved_at', 'created_at',
-        'updated_at'].map((c) => sql.identifier(['a', c])),
+      [
+        'id',
+        'org_id',
+        'customer_id',
+        'transaction_id',
+        'card_id',
+        'alert_type',
+        'priority',
+        'priority_rank',
+        'title',
+        'description',
+        'data',
+        'status',
+        'assigned_agent',
+        'resolution',
+        'actions_taken',
+        'resolved_at',
+        'created_at',
+        'updated_at',
+      ].map((c) => sql.identifier(['a', c])),
       sql.fragment`, `,
     )}`);
   const raised = list.filter((a) => a.raised).map((a) => ({ id: a.id, priority: a.priority }));

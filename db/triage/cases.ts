@@ -108,7 +108,13 @@ export async function appendCaseEvent(
 export async function appendCaseEvents(
   db: Queryable,
   orgId: string,
-  list: readonly { case_id: string; type: string; actor: string; data: Record<string, unknown>; dedup_key: string }[],
+  list: readonly {
+    case_id: string;
+    type: string;
+    actor: string;
+    data: Record<string, unknown>;
+    dedup_key: string;
+  }[],
 ): Promise<void> {
   if (!list.length) return;
   await db.query(sql.unsafe`

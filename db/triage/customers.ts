@@ -203,7 +203,11 @@ export async function sealedValueCounts(
  * customer screen, group and evaluate one after the other (a burst is one alert, a first-of-day
  * notice is sent once). Taken in one order (by key) so two batches cannot deadlock.
  */
-export async function lockCustomers(db: Queryable, orgId: string, customerIds: readonly string[]): Promise<void> {
+export async function lockCustomers(
+  db: Queryable,
+  orgId: string,
+  customerIds: readonly string[],
+): Promise<void> {
   if (!customerIds.length) return;
   await db.query(sql.unsafe`
     SELECT pg_advisory_xact_lock(hashtext('sentinel-customer'), k)

@@ -66,7 +66,8 @@ export async function dispatchStarts(
       }),
     );
   }
-  if (failed.length) o.log?.warn({ failed: failed.length, first: failed[0] }, 'workflow starts left to the sweeper');
+  if (failed.length)
+    o.log?.warn({ failed: failed.length, first: failed[0] }, 'workflow starts left to the sweeper');
   try {
     await markStarted(db, started);
     await markFailed(db, failed);
@@ -85,7 +86,13 @@ export async function dispatchStarts(
 export async function sweepPendingStarts(
   client: Client,
   db: Db,
-  o: { olderThanSeconds: number; batchSize?: number; maxBatches?: number; prefix?: string | undefined; log?: Logger },
+  o: {
+    olderThanSeconds: number;
+    batchSize?: number;
+    maxBatches?: number;
+    prefix?: string | undefined;
+    log?: Logger;
+  },
 ): Promise<{ started: number; failed: number; pruned: number }> {
   const batchSize = o.batchSize ?? 200;
   const totals = { started: 0, failed: 0, pruned: 0 };

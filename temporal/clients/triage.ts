@@ -27,22 +27,24 @@ export async function startTriage(
 ): Promise<{ workflowId: string; runId: string | null }> {
   const workflowId = triageWorkflowId(t.alertId);
   try {
-    const handle = await client.connection.withDeadline(Date.now() + (o.deadlineMs ?? API_RPC_DEADLINE_MS), () =>
-      client.workflow.start<typeof alertTriage>('alertTriage', {
-        workflowId,
-        taskQueue: taskQueue('triage', o.prefix),
-        args: [{ orgId: t.orgId, alertId: t.alertId, ...(t.agents && { agents: t.agents }) }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        priority: taskPriority(triagePriorityLevel(t.priority), t.orgId),
-        typedSearchAttributes: [
-          { key: OrgId, value: t.orgId },
-          { key: AlertId, value: t.alertId },
-          { key: CustomerId, value: t.customerId },
-          { key: Priority, value: t.priority },
-          { key: Domain, value: 'triage' },
-        ],
-      }),
+    const handle = await client.connection.withDeadline(
+      Date.now() + (o.deadlineMs ?? API_RPC_DEADLINE_MS),
+      () =>
+        client.workflow.start<typeof alertTriage>('alertTriage', {
+          workflowId,
+          taskQueue: taskQueue('triage', o.prefix),
+          args: [{ orgId: t.orgId, alertId: t.alertId, ...(t.agents && { agents: t.agents }) }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          priority: taskPriority(triagePriorityLevel(t.priority), t.orgId),
+          typedSearchAttributes: [
+            { key: OrgId, value: t.orgId },
+            { key: AlertId, value: t.alertId },
+            { key: CustomerId, value: t.customerId },
+            { key: Priority, value: t.priority },
+            { key: Domain, value: 'triage' },
+          ],
+        }),
     );
     return { workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {

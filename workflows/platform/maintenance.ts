@@ -5,9 +5,7 @@ const {
   ensureTransactionPartitions,
   enforceAuditRetention,
   startPendingWorkflows: startPendingWorkflows_,
-} = proxyActivities<
-  ReturnType<typeof createPlatformActivities>
->({
+} = proxyActivities<ReturnType<typeof createPlatformActivities>>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes' },
 });

@@ -15,7 +15,8 @@ export type AlertPriority = 'low' | 'medium' | 'high' | 'critical';
 const RANK: Record<AlertPriority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 
-export const higherPriority = (a: AlertPriority, b: AlertPriority): AlertPriority => (RANK[b] > RANK[a] ? b : a);
+export const higherPriority = (a: AlertPriority, b: AlertPriority): AlertPriority =>
+  RANK[b] > RANK[a] ? b : a;
 /** High and critical alerts are triaged by a workflow; lower ones wait for an operator. */
 export const needsTriage = (p: AlertPriority) => RANK[p] >= RANK.high;
 

@@ -60,6 +60,11 @@ export async function startDevServer(opts: {
     '--log-level',
     'warn',
     ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+    // Task priority (priorityKey) and fairness by organisation (fairnessKey) in the matching service.
+    '--dynamic-config-value',
+    'matching.useNewMatcher=true',
+    '--dynamic-config-value',
+    'matching.enableFairness=true',
   ];
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });

@@ -76,6 +76,23 @@ export function suspiciousTransaction(f: Awaited<ReturnType<typeof customerWithH
   };
 }
 
+/** A run of small card-not-present payments on the card, each to a new gift-card shop: card testing. */
+export function cardTestingBurst(f: Awaited<ReturnType<typeof customerWithHistory>>, n: number) {
+  const start = Date.now() - n * 1000;
+  return Array.from({ length: n }, (_, i) => ({
+    external_id: `${f.ext}-burst-${i}`,
+    customer_id: f.customer.id,
+    card_id: f.card.id,
+    amount: (1 + (i % 5)).toFixed(2),
+    currency: 'GBP',
+    transaction_type: 'purchase',
+    merchant_name: `Gift Shop ${i}`,
+    merchant_category: 'gift_cards',
+    channel: 'card_not_present',
+    transaction_date: new Date(start + i * 1000).toISOString(),
+  }));
+}
+
 /** Answers the customer-contact agent's question for this customer, once it has been asked. */
 export async function answerContact(h: Harness, customerId: string, answer: 'yes' | 'no') {
   const contactId = await eventually(

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { createLogger } from '../../lib/logger.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
-import { customerWithHistory, suspiciousTransaction } from '../helpers/triage-fixtures.js';
+import { cardTestingBurst, customerWithHistory, suspiciousTransaction } from '../helpers/triage-fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,23 +21,6 @@ const triageSettled = (customerId: string) =>
       SELECT count(*) FROM customer_contacts WHERE customer_id = ${customerId} AND status = 'awaiting_reply'`);
     return n > 0 || undefined;
   }, 60_000);
-
-/** A run of small card-not-present payments, each to a new gift-card shop: card testing. */
-function cardTestingBurst(f: Awaited<ReturnType<typeof customerWithHistory>>, n: number) {
-  const start = Date.now() - n * 1000;
-  return Array.from({ length: n }, (_, i) => ({
-    external_id: `${f.ext}-burst-${i}`,
-    customer_id: f.customer.id,
-    card_id: f.card.id,
-    amount: (1 + (i % 5)).toFixed(2),
-    currency: 'GBP',
-    transaction_type: 'purchase',
-    merchant_name: `Gift Shop ${i}`,
-    merchant_category: 'gift_cards',
-    channel: 'card_not_present',
-    transaction_date: new Date(start + i * 1000).toISOString(),
-  }));
-}
 
 describe('screening in the ingest transaction', () => {
   it('answers with risk and alert, and the alert is readable the moment the POST returns', async () => {

@@ -1,7 +1,12 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
-import { answerContact, customerWithHistory, suspiciousTransaction } from '../helpers/triage-fixtures.js';
+import {
+  answerContact,
+  cardTestingBurst,
+  customerWithHistory,
+  suspiciousTransaction,
+} from '../helpers/triage-fixtures.js';
 import { workerProcesses } from '../helpers/worker-process.js';
 
 let h: Harness;
@@ -52,5 +57,56 @@ describe('a worker killed during triage', () => {
       SELECT count(*) FROM events WHERE org_id = ${orgId} AND stream = 'alerts' AND type = 'action_completed'`);
     expect(freezeEvents).toBe(2);
     expect((await h.call('GET', `/api/v1/cards/${fixture.card.id}`, { token })).body.status).toBe('frozen');
+  });
+
+  it('killed mid-burst, loses and duplicates nothing: one alert, one triage, one freeze, one contact', async () => {
+    const { orgId, users } = await h.createOrg(['analyst']);
+    const token = users.analyst.token;
+    const fixture = await customerWithHistory(h, token, { cardNumber: '4000 0000 0000 3220' });
+    const burst = cardTestingBurst(fixture, 100);
+    const post = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 20) {
+        const answers = await Promise.all(
+          burst
+            .slice(i, Math.min(i + 20, to))
+            .map((body) => h.call('POST', '/api/v1/transactions', { token, body })),
+        );
+        expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+      }
+    };
+    const first = workers.start();
+    await post(0, 40);
+    // The triage started with the burst; kill the worker while it runs.
+    await eventually(async () => {
+      const started = await h.db.exists(sql.unsafe`
+        SELECT 1 FROM agent_runs r JOIN alerts a ON a.id = r.alert_id
+        WHERE a.org_id = ${orgId} AND r.status <> 'pending'`);
+      return started || undefined;
+    }, 60_000);
+    await workers.crash(first);
+    await post(40, 100);
+    workers.start();
+
+    await eventually(async () => {
+      const waiting = await h.db.exists(sql.unsafe`
+        SELECT 1 FROM customer_contacts WHERE org_id = ${orgId} AND status = 'awaiting_reply'`);
+      return waiting || undefined;
+    }, 90_000);
+    const alerts = await h.db.any(sql.unsafe`SELECT id, data FROM alerts WHERE org_id = ${orgId}`);
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0] as { id: string; data: { transaction_count: number } };
+    expect(alert.data.transaction_count).toBe(100);
+    expect((await h.temporal.workflow.count(`AlertId = "${alert.id}"`)).count).toBe(1);
+    const count = async (q: ReturnType<typeof sql.unsafe>) => Number(await h.db.oneFirst(q));
+    expect(
+      await count(sql.unsafe`
+        SELECT count(*) FROM audit_events WHERE org_id = ${orgId} AND action = 'card.frozen' AND resource_id = ${fixture.card.id}`),
+    ).toBe(1);
+    expect(await count(sql.unsafe`SELECT count(*) FROM customer_contacts WHERE org_id = ${orgId}`)).toBe(1);
+    expect(
+      await count(
+        sql.unsafe`SELECT count(*) FROM transactions WHERE org_id = ${orgId} AND alert_id = ${alert.id}`,
+      ),
+    ).toBe(100);
   });
 });

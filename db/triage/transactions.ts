@@ -213,9 +213,12 @@ const historyRow = z.object({
 export type CustomerHistory = z.infer<typeof historyRow>;
 
 /**
- * Each transaction's customer history, for screening and the fraud agent: one query for a whole
- * batch (a lateral subquery per transaction over the customer's keyset index). Transactions of
- * the same batch see each other, so a burst posted at once counts as one.
+ * Each transaction's customer history, for screening and the fraud agent, in one query for a
+ * whole batch: one scan of the batch's customers' transactions over the history window, then
+ * window functions per customer ordered by date (frames of the history and velocity windows that
+ * exclude the transaction itself). Transactions of the same batch see each other, so a burst
+ * posted at once counts as one. The usual location is the median of each customer's located
+ * history outside the batch.
  */
 export function customerHistories(
   db: Queryable,
@@ -226,32 +229,51 @@ export function customerHistories(
   if (!txs.length) return Promise.resolve([]);
   const batch = txs.map((t) => ({ id: t.id, transaction_date: t.transaction_date }));
   return db.any(sql.type(historyRow)`
-    SELECT tx.id, to_char(tx.transaction_date AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_day, h.*
-    FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
-    JOIN transactions tx ON tx.org_id = ${orgId} AND tx.id = b.id AND tx.transaction_date = b.transaction_date
-    JOIN customers c ON c.org_id = tx.org_id AND c.id = tx.customer_id
-    CROSS JOIN LATERAL (
-      WITH past AS (
-        SELECT p.amount, p.merchant_name, p.location, p.transaction_date FROM transactions p
-        WHERE p.org_id = tx.org_id AND p.customer_id = tx.customer_id AND p.id <> tx.id
-          AND p.transaction_date >= tx.transaction_date - make_interval(days => ${w.historyDays})
-          AND p.transaction_date <= tx.transaction_date
-          AND p.status IN ('pending', 'completed')
-      ), located AS (
-        SELECT location, transaction_date FROM past WHERE location ? 'lat' AND location ? 'lon'
-      )
-      SELECT
-        (SELECT count(*)::int FROM past) AS history_count,
-        (SELECT avg(amount)::text FROM past) AS avg_amount,
-        (SELECT coalesce(stddev_pop(amount), 0)::text FROM past) AS stddev_amount,
-        (SELECT count(*)::int + 1 FROM past
-          WHERE transaction_date >= tx.transaction_date - make_interval(mins => ${w.velocityWindowMinutes})) AS recent_count,
-        EXISTS (SELECT 1 FROM past WHERE merchant_name IS NOT DISTINCT FROM tx.merchant_name) AS merchant_seen,
-        (SELECT location FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_location,
-        (SELECT transaction_date FROM located ORDER BY transaction_date DESC LIMIT 1) AS last_date,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lat')::float8) FROM located) AS usual_lat,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lon')::float8) FROM located) AS usual_lon
-    ) h`);
+    WITH batch AS MATERIALIZED (
+      SELECT tx.id, tx.customer_id, to_char(tx.transaction_date AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_day
+      FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
+      JOIN transactions tx ON tx.org_id = ${orgId} AND tx.id = b.id AND tx.transaction_date = b.transaction_date
+      JOIN customers c ON c.org_id = tx.org_id AND c.id = tx.customer_id
+    ), span AS (
+      SELECT min(b.transaction_date) - make_interval(days => ${w.historyDays}) AS lo, max(b.transaction_date) AS hi,
+        (SELECT array_agg(DISTINCT customer_id) FROM batch) AS customers
+      FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
+    ), hist AS MATERIALIZED (
+      SELECT p.id, p.customer_id, p.transaction_date, p.amount, p.merchant_name, p.location,
+        p.status IN ('pending', 'completed') AS ok, (p.location ? 'lat' AND p.location ? 'lon') AS located
+      FROM transactions p, span
+      WHERE p.org_id = ${orgId} AND p.customer_id = ANY(span.customers)
+        AND p.transaction_date >= span.lo AND p.transaction_date <= span.hi
+    ), windowed AS (
+      SELECT h.id,
+        count(*) FILTER (WHERE ok) OVER past AS history_count,
+        avg(amount) FILTER (WHERE ok) OVER past AS avg_amount,
+        stddev_pop(amount) FILTER (WHERE ok) OVER past AS stddev_amount,
+        count(*) FILTER (WHERE ok) OVER recent AS recent_before,
+        count(*) FILTER (WHERE ok) OVER same_merchant AS merchant_before,
+        array_agg(location) FILTER (WHERE ok AND located) OVER past AS locations,
+        array_agg(transaction_date) FILTER (WHERE ok AND located) OVER past AS located_dates
+      FROM hist h
+      WINDOW past AS (PARTITION BY customer_id ORDER BY transaction_date
+          RANGE BETWEEN make_interval(days => ${w.historyDays}) PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW),
+        recent AS (PARTITION BY customer_id ORDER BY transaction_date
+          RANGE BETWEEN make_interval(mins => ${w.velocityWindowMinutes}) PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW),
+        same_merchant AS (PARTITION BY customer_id, merchant_name ORDER BY transaction_date
+          RANGE BETWEEN make_interval(days => ${w.historyDays}) PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW)
+    ), usual AS (
+      SELECT customer_id,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lat')::float8) AS usual_lat,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lon')::float8) AS usual_lon
+      FROM hist WHERE ok AND located AND id NOT IN (SELECT id FROM batch)
+      GROUP BY customer_id
+    )
+    SELECT b.id, b.local_day, w.history_count::int, w.avg_amount::text,
+      coalesce(w.stddev_amount, 0)::text AS stddev_amount, (w.recent_before + 1)::int AS recent_count,
+      w.merchant_before > 0 AS merchant_seen,
+      w.locations[array_length(w.locations, 1)] AS last_location,
+      w.located_dates[array_length(w.located_dates, 1)] AS last_date,
+      u.usual_lat, u.usual_lon
+    FROM batch b JOIN windowed w ON w.id = b.id LEFT JOIN usual u ON u.customer_id = b.customer_id`);
 }
 
 /** One transaction's customer history (the fraud agent's view). */

@@ -2,10 +2,15 @@
  * `npm run bench [-- name]`: runs the benchmarks under test/bench/. Each prints its figures
  * beside a baseline measured in the same run.
  */
+import { ingestBench } from './ingest.js';
 import { rulesBench } from './rules.js';
 import { triageBench } from './triage.js';
 
-const BENCHES: Record<string, () => Promise<void>> = { triage: triageBench, rules: rulesBench };
+const BENCHES: Record<string, () => Promise<void>> = {
+  triage: triageBench,
+  rules: rulesBench,
+  ingest: ingestBench,
+};
 
 const only = process.argv.slice(2);
 const names = only.length ? only : Object.keys(BENCHES);

@@ -2,7 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { customerHistories } from '../../db/triage/transactions.js';
 import { createLogger } from '../../lib/logger.js';
+import { DEFAULT_THRESHOLDS } from '../../workflows/triage/screening.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { cardTestingBurst, customerWithHistory, suspiciousTransaction } from '../helpers/triage-fixtures.js';
 
@@ -24,7 +26,7 @@ const triageSettled = (customerId: string) =>
 
 describe('screening in the ingest transaction', () => {
   it('answers with risk and alert, and the alert is readable the moment the POST returns', async () => {
-    const { users } = await h.createOrg(['analyst']);
+    const { orgId, users } = await h.createOrg(['analyst']);
     const token = users.analyst.token;
     const f = await customerWithHistory(h, token, { cardNumber: '4000 0566 5566 5556' });
     const tx = await h.call('POST', '/api/v1/transactions', { token, body: suspiciousTransaction(f) });
@@ -40,6 +42,16 @@ describe('screening in the ingest transaction', () => {
     const triage = await h.temporal.workflow.getHandle(`triage-alert-${tx.body.alert_id}`).describe();
     expect(triage.status.name).toBe('RUNNING');
     expect((await h.temporal.workflow.count(`WorkflowId = "tx-eval-${tx.body.id}"`)).count).toBe(0);
+    // The features came from the customer's own month: ten grocery payments of 20.00 to 47.00 in London.
+    const [history] = await customerHistories(h.db, orgId, [tx.body], DEFAULT_THRESHOLDS);
+    expect(history).toMatchObject({
+      history_count: 10,
+      recent_count: 1,
+      merchant_seen: false,
+      last_location: expect.objectContaining({ city: 'London' }),
+      usual_lat: 51.5074,
+    });
+    expect(Number(history!.avg_amount)).toBeCloseTo(33.5, 5);
     await triageSettled(f.customer.id);
     // The balance moved with the payment (2,500.00, less the fixture's 335.00 of history, less 4,800.00).
     expect((await h.call('GET', `/api/v1/accounts/${f.account.id}`, { token })).body.balance).toBe(

@@ -223,28 +223,32 @@ export type CustomerHistory = z.infer<typeof historyRow>;
 export function customerHistories(
   db: Queryable,
   orgId: string,
-  txs: readonly Pick<TransactionRow, 'id' | 'transaction_date'>[],
+  txs: readonly Pick<TransactionRow, 'id' | 'customer_id' | 'transaction_date'>[],
   w: { historyDays: number; velocityWindowMinutes: number },
 ): Promise<readonly CustomerHistory[]> {
   if (!txs.length) return Promise.resolve([]);
-  const batch = txs.map((t) => ({ id: t.id, transaction_date: t.transaction_date }));
+  const batch = txs.map((t) => ({
+    id: t.id,
+    customer_id: t.customer_id,
+    transaction_date: t.transaction_date,
+  }));
   return db.any(sql.type(historyRow)`
     WITH batch AS MATERIALIZED (
-      SELECT tx.id, tx.customer_id, to_char(tx.transaction_date AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_day
-      FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
-      JOIN transactions tx ON tx.org_id = ${orgId} AND tx.id = b.id AND tx.transaction_date = b.transaction_date
-      JOIN customers c ON c.org_id = tx.org_id AND c.id = tx.customer_id
+      SELECT b.id, b.customer_id, to_char(b.transaction_date AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_day
+      FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, customer_id uuid, transaction_date timestamptz)
+      JOIN customers c ON c.org_id = ${orgId} AND c.id = b.customer_id
     ), span AS (
       SELECT min(b.transaction_date) - make_interval(days => ${w.historyDays}) AS lo, max(b.transaction_date) AS hi,
-        (SELECT array_agg(DISTINCT customer_id) FROM batch) AS customers
+        (SELECT array_agg(DISTINCT customer_id) FROM batch) AS customers, array_agg(b.id) AS ids
       FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
     ), hist AS MATERIALIZED (
       SELECT p.id, p.customer_id, p.transaction_date, p.amount, p.merchant_name, p.location,
-        p.status IN ('pending', 'completed') AS ok, (p.location ? 'lat' AND p.location ? 'lon') AS located
+        p.status IN ('pending', 'completed') AS ok, (p.location ? 'lat' AND p.location ? 'lon') AS located,
+        p.id = ANY(span.ids) AS in_batch
       FROM transactions p, span
       WHERE p.org_id = ${orgId} AND p.customer_id = ANY(span.customers)
         AND p.transaction_date >= span.lo AND p.transaction_date <= span.hi
-    ), windowed AS (
+    ), windowed AS MATERIALIZED (
       SELECT h.id,
         count(*) FILTER (WHERE ok) OVER past AS history_count,
         avg(amount) FILTER (WHERE ok) OVER past AS avg_amount,
@@ -260,11 +264,11 @@ export function customerHistories(
           RANGE BETWEEN make_interval(mins => ${w.velocityWindowMinutes}) PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW),
         same_merchant AS (PARTITION BY customer_id, merchant_name ORDER BY transaction_date
           RANGE BETWEEN make_interval(days => ${w.historyDays}) PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW)
-    ), usual AS (
+    ), usual AS MATERIALIZED (
       SELECT customer_id,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lat')::float8) AS usual_lat,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY (location->>'lon')::float8) AS usual_lon
-      FROM hist WHERE ok AND located AND id NOT IN (SELECT id FROM batch)
+      FROM hist WHERE ok AND located AND NOT in_batch
       GROUP BY customer_id
     )
     SELECT b.id, b.local_day, w.history_count::int, w.avg_amount::text,

@@ -5,6 +5,7 @@ import type { createTriageActivities } from '../../activities/triage/index.js';
 import { AlertId, CustomerId, Domain, OrgId, Priority } from '../search-attributes.js';
 import { siblingTaskQueue } from '../task-queue.js';
 import { alertTriage } from './alert-triage.js';
+import { triageWorkflowId } from './ids.js';
 
 const { screenTransaction } = proxyActivities<ReturnType<typeof createTriageActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -13,9 +14,12 @@ const { screenTransaction } = proxyActivities<ReturnType<typeof createTriageActi
 
 export type EvaluateTransactionInput = { orgId: string; transactionId: string };
 
-export const triageWorkflowId = (alertId: string) => `triage-alert-${alertId}`;
-
 /**
+ * Deprecated: screening now runs in the `POST /transactions` database transaction
+ * (commands/triage/ingest-transactions.ts) and nothing starts this workflow. It stays registered,
+ * with its activities, so runs started before the change complete; remove it once
+ * `WorkflowType = "evaluateTransaction" AND ExecutionStatus = "Running"` finds none.
+ *
  * Real-time screening of one transaction (`tx-eval-<transactionId>`): scores it, raises an alert
  * when a rule fires, and starts triage for high and critical alerts (the triage outlives this run).
  */

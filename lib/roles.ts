@@ -19,6 +19,10 @@ export const PERMISSIONS = [
   'actions:write',
   'notifications:read',
   'notifications:write',
+  /** Organisation-wide message templates: what every customer receives. */
+  'templates:manage',
+  /** Sending a notification marked critical, which goes past quiet hours and rate limits. */
+  'notifications:critical',
   'rules:read',
   'rules:write',
   'workflows:admin',
@@ -49,6 +53,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'alerts:write',
     'actions:write',
     'notifications:write',
+    'templates:manage',
+    'notifications:critical',
     'rules:write',
     'workflows:admin',
     'audit:read',

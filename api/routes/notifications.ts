@@ -16,7 +16,8 @@ import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
 import { auditRequest } from '../audit.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
+import { can } from '../../lib/roles.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
 import { TimeZone } from '../schemas.js';
 
@@ -98,7 +99,13 @@ const routes = {
             message: z.string().trim().min(1).max(5000),
             dedup_key: z.string().trim().min(1).max(200),
             channels: z.array(z.enum(CHANNELS)).min(1).max(3).optional(),
-            critical: z.boolean().optional(),
+            critical: z
+              .boolean()
+              .optional()
+              .openapi({
+                description:
+                  'Past quiet hours and rate limits; needs notifications:critical (admin, supervisor)',
+              }),
             metadata: z
               .record(z.unknown())
               .refine((m) => JSON.stringify(m).length <= 4096, 'must be at most 4 KiB as JSON')
@@ -171,7 +178,7 @@ const routes = {
       ...errorResponses,
     },
   }),
-  createTemplate: securedRoute('notifications:write', {
+  createTemplate: securedRoute('templates:manage', {
     method: 'post',
     path: '/notification-templates',
     tags: ['templates'],
@@ -201,7 +208,7 @@ const routes = {
     },
     responses: { 201: json(TemplateSchema, 'Created'), ...errorResponses },
   }),
-  activateTemplate: securedRoute('notifications:write', {
+  activateTemplate: securedRoute('templates:manage', {
     method: 'post',
     path: '/notification-templates/{id}/activate',
     tags: ['templates'],
@@ -276,6 +283,9 @@ export function notificationRoutes(deps: {
     .openapi(routes.send, async (c) => {
       const p = c.get('principal');
       const body = c.req.valid('json');
+      // Critical skips quiet hours and limits: a permission of its own, not every writer's.
+      if (body.critical && !can(p.role, 'notifications:critical'))
+        throw forbidden(`Your role (${p.role}) lacks notifications:critical`);
       await requireCustomer(p.orgId, body.customer_id);
       const { row, created, starts } = await sendNotification(db, p.orgId, { ...body, source: 'api' });
       // One delivery run per notification, ever: a repeated request sends nothing again.

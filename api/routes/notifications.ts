@@ -99,13 +99,10 @@ const routes = {
             message: z.string().trim().min(1).max(5000),
             dedup_key: z.string().trim().min(1).max(200),
             channels: z.array(z.enum(CHANNELS)).min(1).max(3).optional(),
-            critical: z
-              .boolean()
-              .optional()
-              .openapi({
-                description:
-                  'Past quiet hours and rate limits; needs notifications:critical (admin, supervisor)',
-              }),
+            critical: z.boolean().optional().openapi({
+              description:
+                'Past quiet hours and rate limits; needs notifications:critical (admin, supervisor)',
+            }),
             metadata: z
               .record(z.unknown())
               .refine((m) => JSON.stringify(m).length <= 4096, 'must be at most 4 KiB as JSON')

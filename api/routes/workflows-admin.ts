@@ -23,7 +23,8 @@ import {
 import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
 import { auditRequest } from '../audit.js';
 import type { AppEnv } from '../env.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, validationError } from '../errors.js';
+import { WORKFLOW_SIGNALS } from '../signal-schemas.js';
 import { conflictResponses, errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
 import { Uuid } from '../schemas.js';
 
@@ -398,8 +399,18 @@ export function workflowAdminRoutes(deps: {
     .openapi(routes.signal, async (c) => {
       const { workflowId } = c.req.valid('param');
       const { name, args } = c.req.valid('json');
-      const d = await owned(c.get('principal').orgId, workflowId);
-      await rpc(() => temporal.workflow.getHandle(workflowId, d.runId).signal(name, ...args));
+      const p = c.get('principal');
+      const d = await owned(p.orgId, workflowId);
+      // Only the signals the workflow declares, with arguments it can take (a huge `extend` used to
+      // break the freeze handler and leave the card frozen).
+      const declared = WORKFLOW_SIGNALS[d.type]?.[name];
+      if (!declared) throw new ApiError(404, 'not_found', `${d.type} has no signal "${name}"`);
+      const parsed = declared.args.safeParse(args);
+      if (!parsed.success) throw validationError('body.args', parsed.error);
+      const checked = (parsed.data as unknown[]).map((a) =>
+        declared.actor && typeof a === 'object' && a ? { ...a, actor: `${p.actorType}:${p.actorId}` } : a,
+      );
+      await rpc(() => temporal.workflow.getHandle(workflowId, d.runId).signal(name, ...checked));
       await audit(c, 'workflow.signalled', workflowId, { run_id: d.runId, signal: name });
       return c.json({ workflow_id: workflowId }, 202);
     })

@@ -153,10 +153,13 @@ describe('workflow operations', () => {
         .map((r: { workflow_id: string }) => r.workflow_id)
         .sort(),
     ).toEqual([...ids].sort());
-    expect(
-      (await h.call('POST', `/api/v1/admin/workflows/${ids[0]}/signal`, { token, body: { name: 'nudge' } }))
-        .status,
-    ).toBe(202);
+    // Only declared signals pass (api/signal-schemas.ts); the fixture declares none.
+    const nudge = await h.call('POST', `/api/v1/admin/workflows/${ids[0]}/signal`, {
+      token,
+      body: { name: 'nudge' },
+    });
+    expect(nudge.status).toBe(404);
+    expect(nudge.body.error.message).toBe('opsStuck has no signal "nudge"');
     expect((await h.call('POST', `/api/v1/admin/workflows/${ids[0]}/cancel`, { token })).status).toBe(202);
     const terminated = await h.call('POST', `/api/v1/admin/workflows/${ids[1]}/terminate`, {
       token,

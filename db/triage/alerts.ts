@@ -35,17 +35,7 @@ const columns = sql.fragment`id, org_id, customer_id, transaction_id, card_id, a
 export async function raiseAlert(
   db: Queryable,
   orgId: string,
-  a: {
-    customer_id: string;
-    transaction_id: string | null;
-    card_id: string | null;
-    alert_type: string;
-    priority: AlertRow['priority'];
-    title: string;
-    description: string | null;
-    data: Record<string, unknown>;
-    dedup_key: string;
-  },
+  a: Omit<NewAlert, 'id'>,
 ): Promise<{ alert: AlertRow; created: boolean }> {
   const created = await db.maybeOne(sql.type(alertRow)`
     INSERT INTO alerts (org_id, customer_id, transaction_id, card_id, alert_type, priority, title, description, data, dedup_key)

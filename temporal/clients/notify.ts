@@ -1,4 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import type { customerContact } from '../../workflows/notify/customer-contact.js';
 import type { deliverNotification } from '../../workflows/notify/deliver-notification.js';
 import { contactWorkflowId, deliverWorkflowId } from '../../workflows/notify/ids.js';
@@ -9,57 +13,68 @@ import { taskQueue } from '../task-queues.js';
 
 type StartOptions = { prefix?: string | undefined; deadlineMs?: number };
 
-/**
- * Starts `deliver-<notificationId>`: one delivery run per notification, ever. Starting again (a
- * retry, the sweeper) finds the first and sends nothing twice. Critical notifications go first.
- */
-export async function startDelivery(
-  client: Client,
-  n: { orgId: string; notificationId: string; customerId: string; critical?: boolean },
-  o: StartOptions = {},
-): Promise<void> {
+/** Starts a run once per id: a run that exists or existed under the id is left alone. */
+async function startOnce(client: Client, type: string, options: WorkflowStartOptions, o: StartOptions) {
   try {
     await client.connection.withDeadline(Date.now() + (o.deadlineMs ?? API_RPC_DEADLINE_MS), () =>
-      client.workflow.start<typeof deliverNotification>('deliverNotification', {
-        workflowId: deliverWorkflowId(n.notificationId),
-        taskQueue: taskQueue('notify', o.prefix),
-        args: [{ orgId: n.orgId, notificationId: n.notificationId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        priority: taskPriority(n.critical ? 'urgent' : 'normal', n.orgId),
-        typedSearchAttributes: [
-          { key: OrgId, value: n.orgId },
-          { key: CustomerId, value: n.customerId },
-          { key: Domain, value: 'notify' },
-        ],
-      }),
+      client.workflow.start(type, options),
     );
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }
 
+/**
+ * Starts `deliver-<notificationId>`: one delivery run per notification, ever. Starting again (a
+ * retry, the sweeper) finds the first and sends nothing twice. Critical notifications go first.
+ */
+export function startDelivery(
+  client: Client,
+  n: { orgId: string; notificationId: string; customerId: string; critical?: boolean },
+  o: StartOptions = {},
+): Promise<void> {
+  return startOnce(
+    client,
+    'deliverNotification',
+    {
+      workflowId: deliverWorkflowId(n.notificationId),
+      taskQueue: taskQueue('notify', o.prefix),
+      args: [{ orgId: n.orgId, notificationId: n.notificationId }] satisfies Parameters<
+        typeof deliverNotification
+      >,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      priority: taskPriority(n.critical ? 'urgent' : 'normal', n.orgId),
+      typedSearchAttributes: [
+        { key: OrgId, value: n.orgId },
+        { key: CustomerId, value: n.customerId },
+        { key: Domain, value: 'notify' },
+      ],
+    },
+    o,
+  );
+}
+
 /** Starts `contact-<contactId>` (asking a customer, maybe waiting for the answer); once per contact. */
-export async function startContact(
+export function startContact(
   client: Client,
   c: { orgId: string; contactId: string; customerId: string },
   o: StartOptions = {},
 ): Promise<void> {
-  try {
-    await client.connection.withDeadline(Date.now() + (o.deadlineMs ?? API_RPC_DEADLINE_MS), () =>
-      client.workflow.start<typeof customerContact>('customerContact', {
-        workflowId: contactWorkflowId(c.contactId),
-        taskQueue: taskQueue('notify', o.prefix),
-        args: [{ orgId: c.orgId, contactId: c.contactId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        priority: taskPriority('high', c.orgId),
-        typedSearchAttributes: [
-          { key: OrgId, value: c.orgId },
-          { key: CustomerId, value: c.customerId },
-          { key: Domain, value: 'notify' },
-        ],
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  return startOnce(
+    client,
+    'customerContact',
+    {
+      workflowId: contactWorkflowId(c.contactId),
+      taskQueue: taskQueue('notify', o.prefix),
+      args: [{ orgId: c.orgId, contactId: c.contactId }] satisfies Parameters<typeof customerContact>,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      priority: taskPriority('high', c.orgId),
+      typedSearchAttributes: [
+        { key: OrgId, value: c.orgId },
+        { key: CustomerId, value: c.customerId },
+        { key: Domain, value: 'notify' },
+      ],
+    },
+    o,
+  );
 }

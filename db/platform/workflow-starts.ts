@@ -68,11 +68,3 @@ export async function pruneStarted(db: Queryable, olderThanDays: number): Promis
     DELETE FROM workflow_starts WHERE started_at < now() - make_interval(days => ${olderThanDays})`);
   return r.rowCount;
 }
-
-export function listStarts(db: Queryable, orgId: string, subjectIds: readonly string[]) {
-  return db.any(sql.type(
-    workflowStartRow.extend({ started_at: z.string().nullable(), attempts: z.number() }),
-  )`
-    SELECT ${columns}, started_at, attempts FROM workflow_starts
-    WHERE org_id = ${orgId} AND subject_id = ANY(${sql.array([...subjectIds], 'uuid')})`);
-}

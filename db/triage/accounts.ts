@@ -1,6 +1,7 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Queryable } from '../pool.js';
+import { POSTING_STATUSES } from '../../workflows/triage/ledger.js';
 
 export const accountRow = z.object({
   id: z.string().uuid(),
@@ -48,7 +49,7 @@ export async function postToBalances(
   creditTypes: readonly string[],
 ): Promise<string[]> {
   const posted = txs
-    .filter((t) => t.account_id && (t.status === 'pending' || t.status === 'completed'))
+    .filter((t) => t.account_id && (POSTING_STATUSES as readonly string[]).includes(t.status))
     .map((t) => ({
       account_id: t.account_id,
       amount: t.amount,
@@ -93,16 +94,15 @@ export function ownersOf(
       customer_id: z.string(),
       account_id: z.string().nullable(),
       currency: z.string().nullable(),
-      status: z.string().nullable(),
     }),
   )`
-    SELECT 'customer' AS kind, id, id AS customer_id, NULL::uuid AS account_id, NULL AS currency, NULL AS status
+    SELECT 'customer' AS kind, id, id AS customer_id, NULL::uuid AS account_id, NULL AS currency
     FROM customers WHERE org_id = ${orgId} AND id = ANY(${sql.array([...ids.customers], 'uuid')})
     UNION ALL
-    SELECT 'account', id, customer_id, id, currency, status
+    SELECT 'account', id, customer_id, id, currency
     FROM accounts WHERE org_id = ${orgId} AND id = ANY(${sql.array([...ids.accounts], 'uuid')})
     UNION ALL
-    SELECT 'card', k.id, k.customer_id, k.account_id, a.currency, a.status
+    SELECT 'card', k.id, k.customer_id, k.account_id, a.currency
     FROM cards k LEFT JOIN accounts a ON a.org_id = k.org_id AND a.id = k.account_id
     WHERE k.org_id = ${orgId} AND k.id = ANY(${sql.array([...ids.cards], 'uuid')})`);
 }

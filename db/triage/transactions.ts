@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { keysetAfter, type KeyColumn } from '../keyset.js';
 import type { Queryable } from '../pool.js';
+import { POSTING_STATUSES } from '../../workflows/triage/ledger.js';
 
 const location = z.object({ lat: z.number(), lon: z.number() }).passthrough();
 
@@ -243,7 +244,7 @@ export function customerHistories(
       FROM jsonb_to_recordset(${sql.jsonb(batch as never)}) AS b(id uuid, transaction_date timestamptz)
     ), hist AS MATERIALIZED (
       SELECT p.id, p.customer_id, p.transaction_date, p.amount, p.merchant_name, p.location,
-        p.status IN ('pending', 'completed') AS ok, (p.location ? 'lat' AND p.location ? 'lon') AS located,
+        p.status = ANY(${sql.array([...POSTING_STATUSES], 'text')}) AS ok, (p.location ? 'lat' AND p.location ? 'lon') AS located,
         p.id = ANY(span.ids) AS in_batch
       FROM transactions p, span
       WHERE p.org_id = ${orgId} AND p.customer_id = ANY(span.customers)

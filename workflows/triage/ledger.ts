@@ -12,5 +12,8 @@ export const CREDIT_TRANSACTION_TYPES = [
   'cashback',
 ] as const;
 
-/** Failed and reversed transactions never moved money; pending ones hold it (available balance). */
+/**
+ * Failed and reversed transactions never moved money; pending ones hold it (available balance).
+ * The same statuses make a customer's history for screening.
+ */
 export const POSTING_STATUSES = ['pending', 'completed'] as const;

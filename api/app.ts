@@ -14,7 +14,7 @@ import { SessionService } from './auth/sessions.js';
 import { TokenService } from './auth/tokens.js';
 import { ApiError, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
-import { requestLog } from './middleware/request-log.js';
+import { redactUrl, requestLog } from './middleware/request-log.js';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
 import { actionRoutes } from './routes/actions.js';
@@ -38,6 +38,8 @@ import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
+import { trace } from '@opentelemetry/api';
+import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import { encryptionAdminRoutes } from './routes/encryption-admin.js';
 import type { FieldCipher } from '../lib/field-encryption.js';
 import type { ScreeningThresholds } from '../workflows/triage/screening.js';
@@ -102,6 +104,10 @@ export function createApp(deps: AppDeps) {
   // line and the workflows it starts share its trace.
   if (config.OTEL_EXPORTER_OTLP_ENDPOINT) {
     app.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
+    app.use('*', async (c, next) => {
+      trace.getActiveSpan()?.setAttribute(ATTR_URL_FULL, redactUrl(c.req.url));
+      await next();
+    });
   }
   app.use('*', requestId({ headerName: 'X-Request-ID' }));
   app.use('*', requestLog(log));

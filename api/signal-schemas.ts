@@ -12,7 +12,11 @@ const none = z.tuple([]);
 export const WORKFLOW_SIGNALS: Record<string, Record<string, { args: z.ZodTypeAny; actor: boolean }>> = {
   cardFreeze: {
     unfreeze: {
-      args: z.tuple([z.object({ reason: z.string().trim().min(1).max(500), actor }).strict()]),
+      args: z.tuple([
+        z
+          .object({ reason: z.string().trim().min(1).max(500), actor, hold: z.string().max(200).optional() })
+          .strict(),
+      ]),
       actor: true,
     },
     extend: {

@@ -7,7 +7,11 @@ export type Template = { subject: string | null; body: string };
 export const DEFAULT_TEMPLATES: Record<Channel, Template> = {
   email: {
     subject: '{{title}}',
-    body: '<p>Hello {{customer.first_name}},</p>\n<p>{{message}}</p>\n<p>— {{org.name}}</p>',
+    body:
+      '<p>Hello {{customer.first_name}},</p>\n<p>{{message}}</p>\n' +
+      '{{#if answer_links}}<p><a href="{{answer_links.yes}}">Yes, it was me</a></p>\n' +
+      '<p><a href="{{answer_links.no}}">No, it was not me</a></p>\n{{/if}}' +
+      '<p>— {{org.name}}</p>',
   },
   sms: { subject: null, body: '{{title}}: {{message}}' },
   in_app: { subject: '{{title}}', body: '{{message}}' },
@@ -26,9 +30,10 @@ const compile = (source: string, escape: boolean) => {
   return fn;
 };
 
-/** Plain text from the HTML body: tags dropped, paragraphs as blank lines. */
+/** Plain text from the HTML body: links as `label: url`, tags dropped, paragraphs as blank lines. */
 const toText = (html: string) =>
   html
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, '$2: $1')
     .replace(/<\/p>\s*/gi, '\n\n')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]+>/g, '')

@@ -4,15 +4,13 @@ import * as contacts from '../../db/notify/contacts.js';
 import { createNotification } from '../../db/notify/notifications.js';
 import type { Db } from '../../db/pool.js';
 import { appendCaseEvent } from '../../db/triage/cases.js';
-import { CONTACT_TEMPLATES, contactToken } from '../../lib/contact-templates.js';
+import { CONTACT_TEMPLATES } from '../../lib/contact-templates.js';
 import { render } from '../../lib/templates.js';
 
-export type ContactDeps = { db: Db; linkKey?: string; publicUrl?: string };
+export type ContactDeps = { db: Db };
 
 /** The customer-contact side effects: the asking message, the answer, the fallbacks. Idempotent by contact and channel. */
-export function createContactActivities({ db, linkKey, publicUrl }: ContactDeps) {
-  const base = (publicUrl ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-
+export function createContactActivities({ db }: ContactDeps) {
   async function timeline(c: contacts.ContactRow, type: string, data: Record<string, unknown>, key: string) {
     await emitEvent(db, {
       orgId: c.org_id,
@@ -49,20 +47,16 @@ export function createContactActivities({ db, linkKey, publicUrl }: ContactDeps)
       };
     },
 
-    /** Writes the asking message as a notification on one channel; the workflow then delivers it. */
+    /**
+     * Writes the asking message as a notification on one channel; the workflow then delivers it.
+     * The answer links are not part of it: sendMessage adds them to the email it sends.
+     */
     async startContactMessage(input: { orgId: string; contactId: string; channel: 'email' | 'sms' }) {
       const c = await load(input.orgId, input.contactId);
       const template = CONTACT_TEMPLATES[c.template];
       if (!template)
         throw ApplicationFailure.nonRetryable(`unknown contact template ${c.template}`, 'UnknownTemplate');
-      if (!linkKey) throw ApplicationFailure.nonRetryable('LINK_SIGNING_KEY is not configured', 'Config');
-      const token = contactToken(linkKey, c.id);
-      const vars = {
-        ...c.variables,
-        link_yes: `${base}/api/v1/contact/${token}?answer=yes`,
-        link_no: `${base}/api/v1/contact/${token}?answer=no`,
-      };
-      const text = (source: string) => render('in_app', { subject: null, body: source }, vars).text;
+      const text = (source: string) => render('in_app', { subject: null, body: source }, c.variables).text;
       const { row } = await createNotification(db, c.org_id, {
         customer_id: c.customer_id,
         source: 'contact',

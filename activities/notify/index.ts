@@ -10,6 +10,8 @@ import { getPreferences } from '../../db/notify/preferences.js';
 import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provider-status.js';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
+import { getContact } from '../../db/notify/contacts.js';
+import { answerLinks } from '../../lib/answer-links.js';
 import {
   CIRCUIT_OPEN,
   retryDelayMs,
@@ -21,7 +23,14 @@ import { outboxProvider } from './providers/outbox.js';
 import { ProviderError, type Provider } from './providers/types.js';
 import { DEFAULT_TEMPLATES, render, type Template } from '../../lib/templates.js';
 
-export type NotifyDeps = { db: Db; providers?: Partial<Record<SendChannel, Provider>> };
+export type NotifyDeps = {
+  db: Db;
+  providers?: Partial<Record<SendChannel, Provider>>;
+  /** Signs the answer links of customer contacts (LINK_SIGNING_KEY); the API verifies them. */
+  linkKey?: string;
+  /** Where answer links point (PUBLIC_URL). */
+  publicUrl?: string;
+};
 
 export type DeliveryPlan = {
   critical: boolean;
@@ -36,6 +45,21 @@ export function createNotifyActivities(deps: NotifyDeps) {
   const { db } = deps;
   const outbox = outboxProvider(db);
   const providerFor = (channel: SendChannel) => deps.providers?.[channel] ?? outbox;
+
+  /**
+   * The YES / NO links of a contact's email, signed now and valid while the contact can still be
+   * answered (this channel's wait and the fallbacks after it). Nothing stores them.
+   */
+  async function contactLinks(orgId: string, metadata: Record<string, unknown>) {
+    const contactId = typeof metadata.contact_id === 'string' ? metadata.contact_id : null;
+    const contact = contactId ? await getContact(db, orgId, contactId) : null;
+    if (!contact?.expect_reply) return null;
+    if (!deps.linkKey) throw ApplicationFailure.nonRetryable('LINK_SIGNING_KEY is not configured', 'Config');
+    const left =
+      contact.channels.length - Math.max(0, contact.channels.indexOf(contact.current_channel ?? ''));
+    const expiresAt = new Date(Date.now() + left * contact.reply_timeout_seconds * 1000);
+    return answerLinks(deps.linkKey, deps.publicUrl ?? 'http://127.0.0.1:3000', contact.id, expiresAt);
+  }
 
   async function template(orgId: string, kind: string, channel: Channel): Promise<Template> {
     const custom = await db.maybeOne(sql.type(z.object({ subject: z.string().nullable(), body: z.string() }))`
@@ -174,6 +198,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
         metadata: n.metadata,
         customer: { first_name: customer.first_name, last_name: customer.last_name },
         org,
+        answer_links: channel === 'email' ? await contactLinks(input.orgId, n.metadata) : null,
       });
       const attempt = Context.current().info.attempt;
       const provider = providerFor(channel);

@@ -13,6 +13,7 @@ import { disputeId } from '../../temporal/workflow-ids.js';
 import { submitByDeadline } from '../../workflows/triage/dispute-rules.js';
 import { unfreezeSignal } from '../../workflows/triage/messages.js';
 import { finishAgentRun } from './agent-outcome.js';
+import { triageFreezeRequestId } from './agents/card-manager.js';
 import { workflowActor, type AgentContext, type TriageDeps } from './deps.js';
 
 export type ContactOutcome = 'yes' | 'no' | 'no_reply' | 'sent' | 'callback_requested';
@@ -143,7 +144,12 @@ export function createContactAgentActivities(deps: TriageDeps) {
         if (ctx.cardId) {
           await deps.temporal.workflow
             .getHandle(cardFreezeWorkflowId(ctx.cardId))
-            .signal(unfreezeSignal, { reason: 'the customer confirmed the payment', actor })
+            .signal(unfreezeSignal, {
+              reason: 'the customer confirmed the payment',
+              actor,
+              // Only the freeze this triage placed (activities/triage/agents/card-manager.ts).
+              hold: triageFreezeRequestId(ctx.alertId),
+            })
             .catch((err: unknown) => {
               if (!(err instanceof WorkflowNotFoundError)) throw err;
             });

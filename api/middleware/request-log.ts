@@ -3,6 +3,16 @@ import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { AppEnv } from '../env.js';
 
+/**
+ * A request path or URL as logs and traces may keep it: an answer link's token is the customer's
+ * proof (whoever reads it could answer), and an SSE `access_token` is a credential.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/(\/contact\/)[^/?#]+/, '$1[redacted]')
+    .replace(/([?&]access_token=)[^&#]*/, '$1[redacted]');
+}
+
 /** One structured line per request; the request id ties it to the client's X-Request-ID. */
 export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -13,7 +23,7 @@ export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     const line = {
       method: c.req.method,
-      path: c.req.path,
+      path: redactUrl(c.req.path),
       route: routePath(c),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,

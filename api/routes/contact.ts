@@ -1,11 +1,13 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import twilio from 'twilio';
 import * as contacts from '../../db/notify/contacts.js';
 import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
 import { getCustomer } from '../../db/triage/customers.js';
-import { CONTACT_TEMPLATES, parseAnswer, verifyContactToken } from '../../lib/contact-templates.js';
+import { verifyAnswerToken } from '../../lib/answer-links.js';
+import { render } from '../../lib/templates.js';
+import { CONTACT_TEMPLATES, parseAnswer } from '../../lib/contact-templates.js';
 import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { contactWorkflowId } from '../../workflows/notify/ids.js';
@@ -35,6 +37,17 @@ const ContactSchema = contacts.contactRow
   .omit({ org_id: true, variables: true, updated_at: true })
   .extend({ workflow_id: z.string() })
   .openapi('CustomerContact');
+
+const TokenParams = z.object({
+  token: z
+    .string()
+    .max(200)
+    .openapi({ param: { name: 'token', in: 'path' } }),
+});
+const html = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string() } },
+});
 
 const routes = {
   contact: securedRoute('actions:write', {
@@ -74,6 +87,32 @@ const routes = {
       202: json(ContactSchema, 'Sent to the contact workflow'),
       ...conflictResponses,
       ...errorResponses,
+    },
+  }),
+  answerPage: createRoute({
+    method: 'get',
+    path: '/contact/{token}',
+    tags: ['actions'],
+    summary:
+      "The page behind a customer's answer link: shows the answer and a button that POSTs it (no login)",
+    description: 'Changes nothing, so mail scanners that fetch links cannot answer for the customer.',
+    request: { params: TokenParams },
+    responses: {
+      200: html('The confirmation page'),
+      404: html('The link is not ours'),
+      410: html('The link expired, was used, or the contact is over'),
+    },
+  }),
+  answerLink: createRoute({
+    method: 'post',
+    path: '/contact/{token}',
+    tags: ['actions'],
+    summary: "Records the answer a customer's link carries, once (no login: the signed token is the proof)",
+    request: { params: TokenParams },
+    responses: {
+      200: html('Recorded'),
+      404: html('The link is not ours'),
+      410: html('The link expired, was used, or the contact is over'),
     },
   }),
   get: securedRoute('customers:read', {
@@ -164,21 +203,63 @@ export function contactRoutes(deps: {
       if (!row) throw notFound('contact');
       return c.json(view(row), 200);
     })
-    .get('/contact/:token', async (c) => {
-      // Open: the signed token is the proof. Unknown or forged tokens look the same: 404.
-      const id = verifyContactToken(deps.linkKey, c.req.param('token'));
-      const answer = c.req.query('answer');
-      if (answer !== 'yes' && answer !== 'no') {
-        throw new ApiError(400, 'validation_failed', 'answer must be yes or no', {
-          issues: [{ path: 'query.answer', message: 'must be yes or no', code: 'invalid_enum_value' }],
-        });
-      }
-      const contact = id ? await contacts.getContactById(db, id) : null;
-      if (!contact) throw notFound('contact');
-      const recorded = contact.status === 'awaiting_reply' && (await reply(contact, { answer, via: 'link' }));
-      return c.json({ recorded, answer: recorded ? answer : contact.answer }, 200);
+    .openapi(routes.answerPage, async (c) => {
+      // Open and read-only: mail scanners fetch every link, so a GET only shows the button.
+      const link = await openLink(c.req.valid('param').token);
+      if (!link.ok) return c.html(page(link.title, link.text), link.status);
+      const confirm = link.answer === 'yes' ? 'Yes, it was me' : 'No, it was not me';
+      return c.html(
+        page(
+          link.title,
+          'Please confirm your answer.',
+          `<form method="post"><button type="submit">${escapeHtml(confirm)}</button></form>`,
+        ),
+        200,
+      );
+    })
+    .openapi(routes.answerLink, async (c) => {
+      const link = await openLink(c.req.valid('param').token);
+      if (!link.ok) return c.html(page(link.title, link.text), link.status);
+      // The first use claims the link (and its pair): a replay, or the other answer, records nothing.
+      const claimed = await contacts.claimAnswerLink(db, link.contact.id);
+      const recorded = claimed !== null && (await reply(claimed, { answer: link.answer, via: 'link' }));
+      if (!recorded) return c.html(page(link.title, GONE), 410);
+      return c.html(page(link.title, 'Thank you, your answer has been recorded.'), 200);
     });
+
+  /** The contact a link names, if the link is ours, unexpired and the contact still waits for it. */
+  async function openLink(token: string) {
+    const link = verifyAnswerToken(deps.linkKey, token);
+    if (!link) return { ok: false as const, status: 404 as const, title: 'Link not found', text: NOT_FOUND };
+    const contact = await contacts.getContactById(db, link.contactId);
+    if (!contact)
+      return { ok: false as const, status: 404 as const, title: 'Link not found', text: NOT_FOUND };
+    const source = CONTACT_TEMPLATES[contact.template]?.title ?? 'Your answer';
+    const title = render('in_app', { subject: null, body: source }, contact.variables).text;
+    if (
+      link.expiresAt.getTime() <= Date.now() ||
+      contact.status !== 'awaiting_reply' ||
+      contact.link_used_at
+    ) {
+      return { ok: false as const, status: 410 as const, title, text: GONE };
+    }
+    return { ok: true as const, contact, answer: link.answer, title };
+  }
 }
+
+const NOT_FOUND = 'This link is not valid.';
+const GONE = 'This link has expired or has already been used. If you still need to tell us, please call us.';
+
+/** A small page with no script: a title, a sentence and, on the confirmation page, the button. */
+function page(title: string, text: string, form = ''): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font-size:1.1rem;padding:.6rem 1.2rem}</style>
+</head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${form}</body></html>`;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Inbound SMS (Twilio): a YES/NO from a customer we are waiting on. Signed like every Twilio webhook. */
 export function inboundSmsRoute(deps: {

@@ -26,13 +26,15 @@ export const contactRow = z.object({
   answer: z.enum(['yes', 'no']).nullable(),
   answered_via: z.string().nullable(),
   replied_at: z.string().nullable(),
+  /** When an answer link was first used: a link works once. */
+  link_used_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type ContactRow = z.infer<typeof contactRow>;
 
 const columns = sql.fragment`id, org_id, customer_id, case_id, template, variables, channels, expect_reply,
-  reply_timeout_seconds, status, current_channel, answer, answered_via, replied_at, created_at, updated_at`;
+  reply_timeout_seconds, status, current_channel, answer, answered_via, replied_at, link_used_at, created_at, updated_at`;
 
 export function insertContact(
   db: Queryable,
@@ -86,6 +88,7 @@ export function findAwaitingByPhone(db: Queryable, phoneDigits: string): Promise
         'answer',
         'answered_via',
         'replied_at',
+        'link_used_at',
         'created_at',
         'updated_at',
       ].map((c) => sql.identifier(['k', c])),
@@ -95,6 +98,17 @@ export function findAwaitingByPhone(db: Queryable, phoneDigits: string): Promise
     WHERE k.status = 'awaiting_reply' AND k.current_channel = 'sms'
       AND regexp_replace(c.phone, '\\D', '', 'g') = ${phoneDigits}
     ORDER BY k.created_at DESC LIMIT 1`);
+}
+
+/**
+ * Claims a contact's answer links for one answer: only while it waits and only once, so a replay
+ * or the other link of the pair records nothing. By id alone, as getContactById (the token is the proof).
+ */
+export function claimAnswerLink(db: Queryable, id: string): Promise<ContactRow | null> {
+  return db.maybeOne(sql.type(contactRow)`
+    UPDATE customer_contacts SET link_used_at = now(), updated_at = now()
+    WHERE id = ${id} AND status = 'awaiting_reply' AND link_used_at IS NULL
+    RETURNING ${columns}`);
 }
 
 export function updateContact(

@@ -53,22 +53,48 @@ const awaitAnswer = (id: string) =>
   });
 
 describe('customer contact', () => {
-  it('asks by email and takes the answer from the signed link', async () => {
-    const { contact, sms } = await contactCustomer('+1 415 555 0101', 'email');
-    expect(sms).toMatch(/We saw a payment of £4,800.00 at CoinFast\. Was it you\?/);
-    const link = /yes (\S+)/.exec(sms)![1]!;
-    expect(link).toContain(`/api/v1/contact/${contact.id}.`);
-    const path = new URL(link).pathname + new URL(link).search;
+  it('asks by email; a GET of the link only shows a button, its POST records the answer once', async () => {
+    const { contact, sms: email } = await contactCustomer('+1 415 555 0101', 'email');
+    expect(email).toMatch(/We saw a payment of £4,800.00 at CoinFast\. Was it you\?/);
+    const yes = new URL(/Yes, it was me: (\S+)/.exec(email)![1]!).pathname;
+    const no = new URL(/No, it was not me: (\S+)/.exec(email)![1]!).pathname;
+    expect(yes).toContain(`/api/v1/contact/${contact.id}.yes.`);
 
-    const forged = await h.call('GET', path.replace(/\.[^.?]+\?/, '.forged?'));
-    expect(forged.status).toBe(404);
-    const answered = await h.call('GET', path);
-    expect(answered.body).toEqual({ recorded: true, answer: 'yes' });
+    // The links exist only in the message sent: not in the notification viewers, streams and lists read.
+    const stored = await h.db.oneFirst(sql.unsafe`
+      SELECT string_agg(message, ' ') FROM notifications WHERE metadata->>'contact_id' = ${contact.id}`);
+    expect(String(stored)).not.toContain('/contact/');
+    const streamed = await h.db.oneFirst(sql.unsafe`
+      SELECT count(*) FROM events WHERE payload::text LIKE ${`%/contact/${contact.id}.%`}`);
+    expect(streamed).toBe(0);
+
+    expect((await h.call('GET', yes.replace(/\.[^.]+$/, '.forged'))).status).toBe(404);
+    expect((await h.call('POST', yes.replace('.yes.', '.no.'))).status).toBe(404); // the answer is signed
+    // A mail scanner following both links changes nothing.
+    for (const link of [yes, no, yes]) {
+      const page = await h.call('GET', link);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.body).toContain('<form method="post">');
+      expect(page.body).not.toContain('<script');
+    }
+    expect((await h.call('GET', `/api/v1/contacts/${contact.id}`, { token })).body).toMatchObject({
+      status: 'awaiting_reply',
+      answer: null,
+    });
+
+    const answered = await h.call('POST', yes);
+    expect(answered.status).toBe(200);
+    expect(answered.body).toContain('your answer has been recorded');
     expect(await awaitAnswer(contact.id)).toMatchObject({
       answer: 'yes',
       answered_via: 'link',
       current_channel: 'email',
     });
+    // Single use, and the other answer's link dies with it.
+    expect((await h.call('POST', yes)).status).toBe(410);
+    expect((await h.call('POST', no)).status).toBe(410);
+    expect((await h.call('GET', no)).status).toBe(410);
     const result = await h.temporal.workflow.getHandle(contact.workflow_id).result();
     expect(result).toEqual({ outcome: 'yes', channel: 'email' });
   });
@@ -125,6 +151,7 @@ describe('customer contact', () => {
       'body.communication_type',
       'body.template',
     ]);
-    expect((await h.call('GET', '/api/v1/contact/garbage?answer=yes')).status).toBe(404);
+    expect((await h.call('GET', '/api/v1/contact/garbage')).status).toBe(404);
+    expect((await h.call('POST', '/api/v1/contact/garbage')).status).toBe(404);
   });
 });

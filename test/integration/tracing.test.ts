@@ -84,6 +84,21 @@ describe('tracing', () => {
     expect(line).toMatchObject({ trace_id: trace.http.traceId });
   });
 
+  it('keeps answer-link tokens and SSE access tokens out of logs and traces', async () => {
+    const token = '00000000-0000-4000-8000-000000000000.yes.9999999999.secret-signature';
+    expect((await h.call('GET', `/api/v1/contact/${token}`)).status).toBe(404);
+    expect((await h.call('GET', '/api/v1/stream/alerts?access_token=secret-jwt')).status).toBe(401);
+    const spans = await eventually(async () => {
+      await tracing.spanProcessor.forceFlush();
+      const found = collector.spans().filter((s) => /contact|stream/.test(s.name));
+      return found.length >= 2 ? found : undefined;
+    });
+    const recorded = JSON.stringify([spans, lines]);
+    expect(recorded).not.toContain('secret-signature');
+    expect(recorded).not.toContain('secret-jwt');
+    expect(recorded).toContain('/api/v1/contact/[redacted]');
+  });
+
   it('traces workflows from the prebuilt production bundles too', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sentinel-bundle-'));
     await writeWorkflowBundle('platform', dir);

@@ -208,6 +208,8 @@ describe('triage end to end (real Postgres, Temporal and worker)', () => {
       return c.body.status === 'active' ? c.body : undefined;
     });
     expect(card.frozen_until).toBeNull();
+    await h.temporal.workflow.getHandle(`card-freeze-${fixture.card.id}`).result();
+    recordHistory(`card-freeze-${fixture.card.id}`, 'card-freeze.v2'); // the customer's unfreeze names its hold
   });
 
   it('runs a dispute from opening through submission to the network’s decision', async () => {

@@ -8,10 +8,12 @@ import { cardFreeze } from '../../workflows/triage/card-freeze.js';
 import { disputeLifecycle } from '../../workflows/triage/dispute-lifecycle.js';
 import {
   assignUpdate,
+  cardFreezeStateQuery,
   extendSignal,
   freezeUpdate,
   resolveUpdate,
   triageProgressQuery,
+  unfreezeSignal,
   type CardFreezeState,
 } from '../../workflows/triage/messages.js';
 import { timeSkippingEnv } from '../helpers/time-skipping.js';
@@ -291,6 +293,46 @@ describe('cardFreeze (time-skipping)', () => {
       expect(final.status).toBe('active');
       expect(calls).toEqual(['freeze', 'unfreeze:temporary freeze expired']);
       expect(Math.round((unfrozenAt - frozenAt) / HOUR)).toBe(36);
+    });
+  });
+});
+
+describe('cardFreeze holds (time-skipping)', () => {
+  it("lifts only the triage's freeze on the customer's yes; staff's freeze keeps the card frozen", async () => {
+    const calls: string[] = [];
+    const { taskQueue, worker: w } = await worker({
+      applyFreeze: async (i: { until: string | null; reason: string; requestId: string }) => {
+        calls.push(`freeze:${i.requestId}`);
+        return { cardId: 'card-2', status: 'frozen', frozen_reason: i.reason, frozen_until: i.until };
+      },
+      applyUnfreeze: async (i: { reason: string }) => {
+        calls.push(`unfreeze:${i.reason}`);
+        return { cardId: 'card-2', status: 'active', frozen_reason: null, frozen_until: null };
+      },
+    });
+    await w.runUntil(async () => {
+      const handle = await env.client.workflow.start(cardFreeze, {
+        taskQueue,
+        workflowId: 'card-freeze-card-2',
+        args: [{ orgId: 'org', cardId: 'card-2' }],
+      });
+      const freeze = (requestId: string, temporary: boolean) =>
+        handle.executeUpdate(freezeUpdate, {
+          args: [{ requestId, reason: requestId, temporary, durationHours: 24, actor: 'x' }],
+        });
+      await freeze('triage-a1', true);
+      await freeze('staff-1', false);
+      await handle.signal(unfreezeSignal, {
+        reason: 'the customer confirmed',
+        actor: 'w',
+        hold: 'triage-a1',
+      });
+      await env.sleep(48 * HOUR); // past the triage's 24 h too
+      expect((await handle.query(cardFreezeStateQuery)).status).toBe('frozen');
+      expect(calls).toEqual(['freeze:triage-a1', 'freeze:staff-1']);
+      await handle.signal(unfreezeSignal, { reason: 'staff lifted it', actor: 'user:u' });
+      expect((await handle.result()).status).toBe('active');
+      expect(calls).toEqual(['freeze:triage-a1', 'freeze:staff-1', 'unfreeze:staff lifted it']);
     });
   });
 });

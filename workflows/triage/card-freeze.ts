@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -15,6 +16,7 @@ import {
   unfreezeSignal,
   type CardFreezeState,
   type FreezeRequest,
+  type UnfreezeRequest,
 } from './messages.js';
 
 const { applyFreeze, applyUnfreeze } = proxyActivities<ReturnType<typeof createTriageActivities>>({
@@ -39,7 +41,9 @@ export async function cardFreeze(input: CardFreezeInput): Promise<CardFreezeStat
   let until: number | null = null; // epoch ms; null = until unfrozen
   let caseId: string | null = null;
   let version = 0; // bumps on every change, so the wait below restarts
-  let unfreezeRequest: { reason: string; actor: string } | null = null;
+  let unfreezeRequest: UnfreezeRequest | null = null;
+  // Who holds the card frozen: freeze request ids. An unfreeze naming its hold lifts only that one.
+  const holds = new Set<string>();
 
   setHandler(cardFreezeStateQuery, () => state);
 
@@ -69,6 +73,7 @@ export async function cardFreeze(input: CardFreezeInput): Promise<CardFreezeStat
       if (state.status === 'frozen') {
         until = next;
         unfreezeRequest = null;
+        holds.add(req.requestId);
       }
       version++;
       return state;
@@ -85,6 +90,11 @@ export async function cardFreeze(input: CardFreezeInput): Promise<CardFreezeStat
   );
 
   setHandler(unfreezeSignal, (req) => {
+    if (req.hold !== undefined && patched('freeze-holds')) {
+      holds.delete(req.hold);
+      // Another freeze (staff's, say) still holds the card: it stays frozen until that one ends.
+      if (holds.size > 0) return;
+    }
     unfreezeRequest = req;
     version++;
   });
@@ -115,6 +125,7 @@ export async function cardFreeze(input: CardFreezeInput): Promise<CardFreezeStat
       }
     }
     if (state.status === 'frozen') {
+      holds.clear();
       const req = unfreezeRequest ?? { reason: 'unfrozen', actor: `workflow:${workflowInfo().workflowId}` };
       state = (await applyUnfreeze({
         orgId: input.orgId,

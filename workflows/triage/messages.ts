@@ -48,7 +48,12 @@ export type CardFreezeState = {
   frozen_until: string | null;
 };
 export const freezeUpdate = defineUpdate<CardFreezeState, [FreezeRequest]>('freeze');
-export const unfreezeSignal = defineSignal<[{ reason: string; actor: string }]>('unfreeze');
+/**
+ * Lifts the freeze. With `hold` (the freeze request id that placed it), lifts only that one: the
+ * card stays frozen while a freeze placed by someone else still holds it.
+ */
+export const unfreezeSignal = defineSignal<[UnfreezeRequest]>('unfreeze');
+export type UnfreezeRequest = { reason: string; actor: string; hold?: string };
 export const extendSignal = defineSignal<[{ hours: number; actor: string }]>('extend');
 export const cardFreezeStateQuery = defineQuery<CardFreezeState>('state');
 

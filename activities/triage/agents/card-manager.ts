@@ -4,6 +4,9 @@ import { workflowActor, type AgentImpl } from '../deps.js';
 
 export const FREEZE_ABOVE_SCORE = 7;
 
+/** One freeze per triage, however often the activity is retried; a customer's "yes" lifts just this one. */
+export const triageFreezeRequestId = (alertId: string) => `triage-${alertId}`;
+
 /** Freezes the card (temporarily, 24 h) through its cardFreeze workflow when the risk score is above 7. */
 export const cardManager: AgentImpl = async (ctx, deps) => {
   const score = Number(ctx.inputs['fraud-detector']?.riskScore ?? 0);
@@ -17,8 +20,7 @@ export const cardManager: AgentImpl = async (ctx, deps) => {
     customerId: ctx.customerId,
     taskQueuePrefix: deps.taskQueuePrefix,
     request: {
-      // One freeze per triage, however often this activity is retried.
-      requestId: `triage-${ctx.alertId}`,
+      requestId: triageFreezeRequestId(ctx.alertId),
       reason: `high risk transaction (score ${score})`,
       temporary: true,
       durationHours: DEFAULT_FREEZE_HOURS,

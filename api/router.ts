@@ -76,6 +76,17 @@ export const jsonBody = <T extends z.ZodTypeAny>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
+/** Writes that may be retried take an Idempotency-Key (api/idempotency.ts). */
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{1,200}$/)
+    .optional()
+    .openapi({
+      description: 'Retry-safe key: the same key and body answer the first result; another body is 422',
+    }),
+});
+
 export const IdParams = z.object({
   id: z
     .string()

@@ -28,9 +28,11 @@ import {
 } from '../../workflows/triage/messages.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
+import { idempotent } from '../idempotency.js';
 import {
   conflictResponses,
   errorResponses,
+  IdempotencyHeaders,
   IdParams,
   json,
   jsonBody,
@@ -82,6 +84,7 @@ const routes = {
     tags,
     summary: 'Freeze a card (temporary: lifts itself after duration_hours, 24 by default)',
     request: {
+      headers: IdempotencyHeaders,
       body: jsonBody(
         z
           .object({
@@ -204,38 +207,39 @@ export function actionRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: 
       const body = c.req.valid('json');
       const card = await requireCard(p.orgId, body.card_id);
       if (card.status === 'closed') throw new ApiError(409, 'conflict', 'The card is closed');
-      try {
-        const state = await deps.temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, () =>
-          requestCardFreeze(deps.temporal, {
-            orgId: p.orgId,
-            cardId: card.id,
-            customerId: card.customer_id,
-            taskQueuePrefix: deps.taskQueuePrefix,
-            request: {
-              requestId: c.req.header('idempotency-key') ?? c.get('requestId'),
-              reason: body.reason,
-              temporary: body.temporary,
-              durationHours: body.temporary ? (body.duration_hours ?? DEFAULT_FREEZE_HOURS) : undefined,
-              actor: `${p.actorType}:${p.actorId}`,
-            },
-          }),
-        );
-        return c.json(
-          {
+      const r = await idempotent(db, c, { action: 'card.freeze', resourceId: card.id }, body, async (key) => {
+        try {
+          const state = await deps.temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, () =>
+            requestCardFreeze(deps.temporal, {
+              orgId: p.orgId,
+              cardId: card.id,
+              customerId: card.customer_id,
+              taskQueuePrefix: deps.taskQueuePrefix,
+              request: {
+                requestId: key,
+                reason: body.reason,
+                temporary: body.temporary,
+                durationHours: body.temporary ? (body.duration_hours ?? DEFAULT_FREEZE_HOURS) : undefined,
+                actor: `${p.actorType}:${p.actorId}`,
+              },
+            }),
+          );
+          const view = {
             card_id: card.id,
             status: state.status,
             frozen_reason: state.frozen_reason,
             frozen_until: state.frozen_until,
             workflow_id: cardFreezeWorkflowId(card.id),
-          },
-          200,
-        );
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          throw new ApiError(422, 'unprocessable', err.cause?.message ?? 'The freeze was refused');
+          };
+          return { status: 200 as const, body: view };
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            throw new ApiError(422, 'unprocessable', err.cause?.message ?? 'The freeze was refused');
+          }
+          throw err;
         }
-        throw err;
-      }
+      });
+      return c.json(r.body as z.infer<typeof CardStateSchema>, 200);
     })
     .openapi(routes.unfreeze, async (c) => {
       const p = c.get('principal');

@@ -14,9 +14,11 @@ import { addNoteUpdate, assignUpdate, resolveUpdate } from '../../workflows/tria
 import { planAgents, PlanError } from '../../workflows/triage/planner.js';
 import type { Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
+import { idempotent } from '../idempotency.js';
 import {
   conflictResponses,
   errorResponses,
+  IdempotencyHeaders,
   IdParams,
   json,
   jsonBody,
@@ -88,6 +90,7 @@ const routes = {
     tags,
     request: {
       params: IdParams,
+      headers: IdempotencyHeaders,
       body: jsonBody(z.object({ agent: z.string().trim().min(1).max(100) }).strict()),
     },
     responses: { 200: json(AlertSchema, 'Assigned'), ...conflictResponses, ...errorResponses },
@@ -98,6 +101,7 @@ const routes = {
     tags,
     request: {
       params: IdParams,
+      headers: IdempotencyHeaders,
       body: jsonBody(
         z
           .object({
@@ -116,6 +120,7 @@ const routes = {
     tags,
     request: {
       params: IdParams,
+      headers: IdempotencyHeaders,
       body: jsonBody(z.object({ note: z.string().trim().min(1).max(4000) }).strict()),
     },
     responses: {
@@ -130,6 +135,7 @@ const routes = {
     summary: 'Reopen a closed case (its alert opens again)',
     request: {
       params: IdParams,
+      headers: IdempotencyHeaders,
       body: jsonBody(z.object({ reason: z.string().trim().min(1).max(2000) }).strict()),
     },
     responses: { 200: json(CaseSchema, 'Reopened'), ...conflictResponses, ...errorResponses },
@@ -240,32 +246,42 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       const id = c.req.valid('param').id;
       await requireAlert(p.orgId, id);
       const { agent } = c.req.valid('json');
-      const key = c.req.header('idempotency-key') ?? c.get('requestId');
-      await command(
-        id,
-        () =>
-          deps.temporal.workflow
-            .getHandle(triageId(id))
-            .executeUpdate(assignUpdate, { args: [{ agent, actor: actorString(p) }], updateId: key }),
-        () => actions.assignAlert(db, p.orgId, { alertId: id, agent, actor: actorOf(p), key }),
+      const r = await idempotent(
+        db,
+        c,
+        { action: 'alert.assign', resourceId: id },
+        { agent },
+        async (key) => {
+          await command(
+            id,
+            () =>
+              deps.temporal.workflow
+                .getHandle(triageId(id))
+                .executeUpdate(assignUpdate, { args: [{ agent, actor: actorString(p) }], updateId: key }),
+            () => actions.assignAlert(db, p.orgId, { alertId: id, agent, actor: actorOf(p), key }),
+          );
+          return { status: 200, body: actions.alertView(await requireAlert(p.orgId, id)) };
+        },
       );
-      return c.json(actions.alertView(await requireAlert(p.orgId, id)), 200);
+      return c.json(r.body as z.infer<typeof AlertSchema>, 200);
     })
     .openapi(routes.resolve, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
       await requireAlert(p.orgId, id);
       const body = c.req.valid('json');
-      const key = c.req.header('idempotency-key') ?? c.get('requestId');
-      await command(
-        id,
-        () =>
-          deps.temporal.workflow
-            .getHandle(triageId(id))
-            .executeUpdate(resolveUpdate, { args: [{ ...body, actor: actorString(p) }], updateId: key }),
-        () => actions.resolveAlert(db, p.orgId, { alertId: id, ...body, actor: actorOf(p), key }),
-      );
-      return c.json(actions.alertView(await requireAlert(p.orgId, id)), 200);
+      const r = await idempotent(db, c, { action: 'alert.resolve', resourceId: id }, body, async (key) => {
+        await command(
+          id,
+          () =>
+            deps.temporal.workflow
+              .getHandle(triageId(id))
+              .executeUpdate(resolveUpdate, { args: [{ ...body, actor: actorString(p) }], updateId: key }),
+          () => actions.resolveAlert(db, p.orgId, { alertId: id, ...body, actor: actorOf(p), key }),
+        );
+        return { status: 200, body: actions.alertView(await requireAlert(p.orgId, id)) };
+      });
+      return c.json(r.body as z.infer<typeof AlertSchema>, 200);
     })
     .openapi(routes.note, async (c) => {
       const p = c.get('principal');
@@ -274,30 +290,41 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       const kase = await getCaseByAlert(db, p.orgId, id);
       if (!kase) throw new ApiError(409, 'conflict', 'The alert has no case yet; start triage first');
       const { note } = c.req.valid('json');
-      const key = c.req.header('idempotency-key') ?? c.get('requestId');
-      await command(
-        id,
-        () =>
-          deps.temporal.workflow
-            .getHandle(triageId(id))
-            .executeUpdate(addNoteUpdate, { args: [{ note, actor: actorString(p) }], updateId: key }),
-        () => actions.addCaseNote(db, p.orgId, { caseId: kase.id, note, actor: actorOf(p), key }),
-      );
+      await idempotent(db, c, { action: 'case.note', resourceId: id }, { note }, async (key) => {
+        await command(
+          id,
+          () =>
+            deps.temporal.workflow
+              .getHandle(triageId(id))
+              .executeUpdate(addNoteUpdate, { args: [{ note, actor: actorString(p) }], updateId: key }),
+          () => actions.addCaseNote(db, p.orgId, { caseId: kase.id, note, actor: actorOf(p), key }),
+        );
+        return { status: 201, body: { added: true } };
+      });
       return c.json({ added: true as const }, 201);
     })
     .openapi(routes.reopen, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
       if (!(await getCase(db, p.orgId, id))) throw notFound('case');
+      const reason = c.req.valid('json').reason;
       try {
-        const kase = await actions.reopenCase(db, p.orgId, {
-          caseId: id,
-          reason: c.req.valid('json').reason,
-          actor: actorOf(p),
-          key: c.req.header('idempotency-key') ?? c.get('requestId'),
-        });
-        const { org_id: _org, ...view } = kase;
-        return c.json(view, 200);
+        const r = await idempotent(
+          db,
+          c,
+          { action: 'case.reopen', resourceId: id },
+          { reason },
+          async (key) => {
+            const { org_id: _org, ...view } = await actions.reopenCase(db, p.orgId, {
+              caseId: id,
+              reason,
+              actor: actorOf(p),
+              key,
+            });
+            return { status: 200, body: view };
+          },
+        );
+        return c.json(r.body as z.infer<typeof CaseSchema>, 200);
       } catch (err) {
         if (err instanceof actions.AlertStateError) throw new ApiError(409, 'conflict', err.message);
         throw err;

@@ -42,7 +42,7 @@ export function diagnosticsRoutes(deps: { db: Db; temporal: Client; taskQueuePre
   return newRouter()
     .openapi(start, async (c) => {
       const p = c.get('principal');
-      const result = await idempotent(deps.db, c, 'pipeline-check', {}, async () => {
+      const result = await idempotent(deps.db, c, { action: 'pipeline-check' }, {}, async () => {
         const id = randomUUID();
         const workflowId = `pipeline-check-${id}`;
         // The row and the start succeed or fail together: a failed start rolls the row back.

@@ -348,7 +348,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       .openapi(billRoutes.create, async (c) => {
         const orgId = c.get('principal').orgId;
         const body = c.req.valid('json');
-        const result = await idempotent(db, c, 'bill', body, async () => {
+        const result = await idempotent(db, c, { action: 'bill' }, body, async () => {
           await requireCustomer(orgId, body.customer_id);
           await checkBillAccount(orgId, body.customer_id, body.account_id);
           const row = await bills.createBill(db, orgId, body);

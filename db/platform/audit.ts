@@ -14,7 +14,10 @@ export type AuditEntry = {
   after?: unknown;
   requestId?: string | null;
   ip?: string | null;
-  /** Set by workflow activities so a retried activity appends one row, not two. */
+  /**
+   * Set by workflow activities so a retried activity appends one row, not two; unique per
+   * organisation. From the API always server-made (api/idempotency.ts commandKey).
+   */
   dedupKey?: string | null;
 };
 
@@ -25,7 +28,7 @@ export async function appendAudit(db: Queryable, e: AuditEntry): Promise<void> {
       ${e.before === undefined ? null : sql.jsonb(e.before as never)},
       ${e.after === undefined ? null : sql.jsonb(e.after as never)},
       ${e.requestId ?? null}, ${e.ip ?? null}, ${e.dedupKey ?? null})
-    ON CONFLICT (dedup_key) DO NOTHING`);
+    ON CONFLICT (org_id, dedup_key) DO NOTHING`);
 }
 
 export const auditRow = z.object({

@@ -7,8 +7,8 @@ import * as cases from './cases.js';
 /**
  * What an operator does to an alert, in one transaction each: the alert, its case and timeline,
  * the event stream and the audit trail. Used by the triage workflow's update handlers (through
- * activities) and by the API for alerts that have no triage run. `key` (the update or request id)
- * makes a repeat write nothing twice.
+ * activities) and by the API for alerts that have no triage run. `key` (the update id, made by
+ * the server: api/idempotency.ts commandKey) makes a retried activity write nothing twice.
  */
 export type Actor = { type: 'user' | 'api_key' | 'workflow'; id: string };
 
@@ -142,6 +142,16 @@ export function addCaseNote(
       type: 'note_added',
       payload: { case_id: i.caseId, note: i.note, actor: i.actor.id },
       dedupKey: `note:${i.key}`,
+    });
+    await appendAudit(t, {
+      orgId,
+      actorType: i.actor.type,
+      actorId: i.actor.id,
+      action: 'case.note_added',
+      resourceType: 'case',
+      resourceId: i.caseId,
+      after: { note: i.note },
+      dedupKey: `case.note_added:${i.key}`,
     });
   });
 }

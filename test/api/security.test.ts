@@ -2,6 +2,8 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { customerWithHistory } from '../helpers/triage-fixtures.js';
+import { raiseAlert } from '../../db/triage/alerts.js';
+import { ensureCase } from '../../db/triage/cases.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -81,5 +83,85 @@ describe('admin signals (issue 11, item 7)', () => {
       const card = await h.call('GET', `/api/v1/cards/${f.card.id}`, { token });
       return card.body.status === 'active' || undefined;
     });
+  });
+});
+
+describe('audit keys (issue 11, item 3)', () => {
+  /** An org with a customer, a low alert (no triage runs) and its case. */
+  async function orgWithAlert() {
+    const { orgId, users } = await h.createOrg(['supervisor']);
+    const token = users.supervisor.token;
+    const customer = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { external_id: `audit-${orgId}`, first_name: 'Ana', last_name: 'Ruiz' },
+    });
+    const { alert } = await raiseAlert(h.db, orgId, {
+      customer_id: customer.body.id,
+      transaction_id: null,
+      card_id: null,
+      alert_type: 'manual_review',
+      priority: 'low',
+      title: 'Review',
+      description: 'Review the account',
+      data: {},
+      dedup_key: `audit-${orgId}`,
+    });
+    await ensureCase(h.db, orgId, {
+      alert_id: alert.id,
+      customer_id: customer.body.id,
+      priority: 'low',
+      sla_due_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    return { orgId, token, alertId: alert.id };
+  }
+  const audits = (orgId: string, action: string) =>
+    h.db.oneFirst(
+      sql.unsafe`SELECT count(*)::int FROM audit_events WHERE org_id = ${orgId} AND action = ${action}`,
+    );
+
+  it('writes every command, whatever request id or key the client reuses, in every organisation', async () => {
+    const a = await orgWithAlert();
+    const b = await orgWithAlert();
+    const headers = { 'x-request-id': 'reused-request-id' };
+    for (const org of [a, b]) {
+      for (const note of ['first', 'second']) {
+        const res = await h.call('POST', `/api/v1/alerts/${org.alertId}/notes`, {
+          token: org.token,
+          headers,
+          body: { note },
+        });
+        expect(res.status).toBe(201);
+      }
+      const resolved = await h.call('POST', `/api/v1/alerts/${org.alertId}/resolve`, {
+        token: org.token,
+        headers: { ...headers, 'idempotency-key': 'same-key-everywhere' },
+        body: { resolution: 'reviewed' },
+      });
+      expect(resolved.status).toBe(200);
+    }
+    for (const org of [a, b]) {
+      expect(await audits(org.orgId, 'case.note_added')).toBe(2);
+      expect(await audits(org.orgId, 'alert.resolved')).toBe(1);
+    }
+  });
+
+  it('answers a retried Idempotency-Key with the first result, and refuses it for another body', async () => {
+    const a = await orgWithAlert();
+    const resolve = (resolution: string) =>
+      h.call('POST', `/api/v1/alerts/${a.alertId}/resolve`, {
+        token: a.token,
+        headers: { 'idempotency-key': 'resolve-once' },
+        body: { resolution },
+      });
+    const first = await resolve('reviewed');
+    expect(first.status).toBe(200);
+    const again = await resolve('reviewed');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const other = await resolve('something else');
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    expect(await audits(a.orgId, 'alert.resolved')).toBe(1);
   });
 });

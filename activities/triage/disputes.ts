@@ -1,8 +1,9 @@
+import { appendAudit } from '../../db/platform/audit.js';
 import { emitEvent } from '../../db/platform/events.js';
 import { appendCaseEvent } from '../../db/triage/cases.js';
 import * as disputes from '../../db/triage/disputes.js';
 import type { Queryable } from '../../db/pool.js';
-import type { TriageDeps } from './deps.js';
+import { actorOf, type TriageDeps } from './deps.js';
 
 async function record(
   t: Queryable,
@@ -42,7 +43,22 @@ export function createDisputeActivities({ db }: TriageDeps) {
         to,
         ...(evidence && { evidence }),
       });
-      if (row) await record(t, row, type, actor, {}, `${type}:${disputeId}`);
+      if (row) {
+        await record(t, row, type, actor, {}, `${type}:${disputeId}`);
+        // Submissions and outcomes move money between issuer and network: on the audit trail.
+        const who = actor === 'system' ? { type: 'system' as const, id: 'disputeLifecycle' } : actorOf(actor);
+        await appendAudit(t, {
+          orgId,
+          actorType: who.type,
+          actorId: who.id,
+          action: type.replace('dispute_', 'dispute.'),
+          resourceType: 'dispute',
+          resourceId: disputeId,
+          before: { status: from },
+          after: { status: to, ...(evidence && { evidence_items: evidence.length }) },
+          dedupKey: `${type}:${disputeId}`,
+        });
+      }
       return row?.status ?? (await disputes.getDispute(t, orgId, disputeId))?.status ?? null;
     });
 

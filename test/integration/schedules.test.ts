@@ -30,6 +30,44 @@ describe('schedules', () => {
   });
 });
 
+describe('audit append-only (issue 11, item 8)', () => {
+  it('refuses delete, update and truncate to the app role and to any session; the setting opens nothing', async () => {
+    const org = await h.createOrg(['admin']);
+    await h.db.query(sql.unsafe`
+      INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type, created_at)
+      VALUES (${org.orgId}, 'system', 'test', 'tamper.probe', 'test', now() - interval '3000 days')`);
+    const attempt = (statement: ReturnType<typeof sql.fragment>, role = false) =>
+      h.db.transaction(async (t) => {
+        if (role) await t.query(sql.unsafe`SET LOCAL ROLE sentinel_app`);
+        await t.query(sql.unsafe`SELECT set_config('sentinel.audit_retention', 'on', true)`);
+        await t.query(sql.unsafe`${statement}`);
+      });
+    const mine = sql.fragment`org_id = ${org.orgId}`;
+    // The app role has no DELETE, UPDATE or TRUNCATE privilege at all.
+    for (const statement of [
+      sql.fragment`DELETE FROM audit_events WHERE ${mine}`,
+      sql.fragment`UPDATE audit_events SET action = 'x' WHERE ${mine}`,
+      sql.fragment`TRUNCATE audit_events`,
+    ]) {
+      await expect(attempt(statement, true)).rejects.toThrow(/permission denied/);
+      // Even a session with more rights meets the triggers.
+      await expect(attempt(statement)).rejects.toThrow(/append-only/);
+    }
+    // What the app role may do: append, read, and call the retention function.
+    const count = await h.db.transaction(async (t) => {
+      await t.query(sql.unsafe`SET LOCAL ROLE sentinel_app`);
+      await t.query(sql.unsafe`
+        INSERT INTO audit_events (org_id, actor_type, actor_id, action, resource_type)
+        VALUES (${org.orgId}, 'system', 'test', 'tamper.probe', 'test')`);
+      await t.query(sql.unsafe`SELECT audit_enforce_retention(365, 1000)`);
+      return t.oneFirst(
+        sql.unsafe`SELECT count(*)::int FROM audit_events WHERE ${mine} AND action = 'tamper.probe'`,
+      );
+    });
+    expect(count).toBe(1); // the 3000-day-old row went through retention, the new one stayed
+  });
+});
+
 describe('audit retention', () => {
   it('deletes audit events past retention, daily, and nothing else may delete them', async () => {
     const org = await h.createOrg(['admin']);
@@ -39,9 +77,10 @@ describe('audit retention', () => {
         VALUES (${org.orgId}, 'system', 'test', 'retention.probe', 'test', ${key}, now() - ${age}::interval)`);
     await insert(`${h.prefix}old`, '3000 days');
     await insert(`${h.prefix}new`, '1 day');
-    await expect(
-      h.db.query(sql.unsafe`DELETE FROM audit_events WHERE dedup_key = ${`${h.prefix}new`}`),
-    ).rejects.toThrow(/append-only/);
+    const probe = sql.fragment`dedup_key = ${`${h.prefix}new`}`;
+    await expect(h.db.query(sql.unsafe`DELETE FROM audit_events WHERE ${probe}`)).rejects.toThrow(
+      /append-only/,
+    );
     await ensureSchedules(h.temporal, h.prefix);
     const described = await h.temporal.schedule.getHandle(`${h.prefix}audit-retention`).describe();
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditRetention' });

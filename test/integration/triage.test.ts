@@ -254,6 +254,18 @@ describe('triage end to end (real Postgres, Temporal and worker)', () => {
       status: 'won',
       evidence: ['customer statement', { type: 'receipt' }],
     });
+    // Opening, submission and the network's decision are on the audit trail, by whom.
+    const trail = await h.call('GET', `/api/v1/audit?resource_id=${opened.body.id}`, {
+      token: (await h.createOrg(['admin'])).users.admin.token,
+    });
+    expect(trail.body.data).toEqual([]); // another organisation sees none of it
+    const audit = await h.db.any(sql.unsafe`
+      SELECT action, actor_id FROM audit_events WHERE resource_id = ${opened.body.id} ORDER BY created_at`);
+    expect(audit).toEqual([
+      { action: 'dispute.opened', actor_id: users.analyst.id },
+      { action: 'dispute.submitted', actor_id: users.analyst.id },
+      { action: 'dispute.won', actor_id: users.analyst.id },
+    ]);
     recordHistory(`dispute-${opened.body.id}`, 'dispute-lifecycle.v1');
   });
 

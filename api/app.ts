@@ -36,6 +36,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { authRoutes } from './routes/auth.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
+import { organizationRoutes } from './routes/organization.js';
 import { userRoutes } from './routes/users.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { trace } from '@opentelemetry/api';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));
   app.route(API_BASE, authRoutes({ db, sessions }));
   app.route(API_BASE, userRoutes({ db }));
+  app.route(API_BASE, organizationRoutes({ db }));
   app.route(API_BASE, apiKeyRoutes({ db }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));

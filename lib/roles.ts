@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'workflows:admin',
   'encryption:manage',
   'audit:read',
+  /** The organisation's settings, such as the number its SMS come from and replies go to. */
+  'organization:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -11,6 +11,7 @@ import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provid
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { getContact } from '../../db/notify/contacts.js';
+import { getOrganization } from '../../db/platform/organizations.js';
 import { answerLinks } from '../../lib/answer-links.js';
 import {
   CIRCUIT_OPEN,
@@ -189,9 +190,8 @@ export function createNotifyActivities(deps: NotifyDeps) {
       if (!n || !customer || !d.destination) {
         throw ApplicationFailure.nonRetryable('notification, customer or destination is gone', 'NotFound');
       }
-      const org = await db.one(
-        sql.type(z.object({ name: z.string() }))`SELECT name FROM organizations WHERE id = ${input.orgId}`,
-      );
+      const { name, sms_number: smsNumber } = await getOrganization(db, input.orgId);
+      const org = { name };
       const message = render(channel, await template(input.orgId, n.kind, channel), {
         title: n.title,
         message: n.message,
@@ -217,6 +217,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
         deliveryId: d.id,
         channel,
         to: d.destination,
+        from: channel === 'sms' ? smsNumber : null,
         subject: message.subject,
         text: message.text,
         html: message.html,

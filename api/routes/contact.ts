@@ -6,7 +6,9 @@ import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { verifyAnswerToken } from '../../lib/answer-links.js';
+import { toE164 } from '../../lib/phone.js';
 import { render } from '../../lib/templates.js';
+import { organizationBySmsNumber } from '../../db/platform/organizations.js';
 import { CONTACT_TEMPLATES, parseAnswer } from '../../lib/contact-templates.js';
 import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
@@ -261,7 +263,10 @@ function page(title: string, text: string, form = ''): string {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-/** Inbound SMS (Twilio): a YES/NO from a customer we are waiting on. Signed like every Twilio webhook. */
+/**
+ * Inbound SMS (Twilio): a YES/NO from a customer we are waiting on, routed by the receiving
+ * number (`To`) to its organisation. Signed like every Twilio webhook.
+ */
 export function inboundSmsRoute(deps: {
   db: Db;
   temporal: Client;
@@ -276,10 +281,12 @@ export function inboundSmsRoute(deps: {
     if (!signature || !twilio.validateRequest(deps.twilioAuthToken, signature, url, params)) {
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is not valid');
     }
+    // The number it was sent to names the organisation; the sender is looked up only inside it.
+    const to = toE164(params.To ?? '');
+    const from = toE164(params.From ?? '');
+    const orgId = to ? await organizationBySmsNumber(deps.db, to) : null;
     const answer = parseAnswer(params.Body ?? '');
-    const contact = answer
-      ? await contacts.findAwaitingByPhone(deps.db, (params.From ?? '').replace(/\D/g, ''))
-      : null;
+    const contact = orgId && from && answer ? await contacts.findAwaitingByPhone(deps.db, orgId, from) : null;
     if (answer && contact) {
       try {
         await deps.temporal.workflow
@@ -289,6 +296,7 @@ export function inboundSmsRoute(deps: {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     }
+    // Replies that match no waiting contact of that organisation are dropped.
     // An empty TwiML response: no automatic reply.
     return c.body('<Response/>', 200, { 'content-type': 'text/xml' });
   });

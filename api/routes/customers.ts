@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { phoneNumber } from '../../lib/phone.js';
 import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
@@ -60,9 +61,8 @@ const CustomerFields = {
   first_name: z.string().trim().min(1).max(100),
   last_name: z.string().trim().min(1).max(100),
   email: z.string().email().max(320).nullable().optional(),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a phone number')
+  phone: phoneNumber
+    .openapi({ example: '+14155550101', description: 'International format; stored as E.164' })
     .nullable()
     .optional(),
   date_of_birth: z.string().date().nullable().optional(),

@@ -54,7 +54,17 @@ ALTER FUNCTION audit_enforce_retention(int, int) OWNER TO sentinel_audit;
 REVOKE ALL ON FUNCTION audit_enforce_retention(int, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_enforce_retention(int, int) TO sentinel_app;
 
+-- Inbound SMS find their organisation by the number they were sent to, never by the sender
+-- alone. Numbers are E.164 from now on (the API normalises them); existing ones are brought in line.
+ALTER TABLE organizations ADD COLUMN sms_number text UNIQUE CHECK (sms_number ~ '^\+[1-9][0-9]{6,14}$');
+UPDATE customers SET phone = '+' || regexp_replace(phone, '\D', '', 'g')
+  WHERE phone ~ '^\s*(\+|00)' AND phone !~ '^\+[0-9]+$';
+UPDATE customers SET phone = '+' || substr(phone, 3) WHERE phone ~ '^\+00';
+CREATE INDEX customers_phone_idx ON customers (org_id, phone) WHERE phone IS NOT NULL;
+
 -- Down Migration
+DROP INDEX customers_phone_idx;
+ALTER TABLE organizations DROP COLUMN sms_number;
 DROP FUNCTION audit_enforce_retention(int, int);
 DROP TRIGGER audit_events_no_truncate ON audit_events;
 CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -69,8 +69,8 @@ export function getContactById(db: Queryable, id: string): Promise<ContactRow | 
   return db.maybeOne(sql.type(contactRow)`SELECT ${columns} FROM customer_contacts WHERE id = ${id}`);
 }
 
-/** The contact awaiting an SMS answer from this phone number (digits compared), newest first. */
-export function findAwaitingByPhone(db: Queryable, phoneDigits: string): Promise<ContactRow | null> {
+/** The organisation's contact awaiting an SMS answer from this number (E.164), newest first. */
+export function findAwaitingByPhone(db: Queryable, orgId: string, phone: string): Promise<ContactRow | null> {
   return db.maybeOne(sql.type(contactRow)`
     SELECT ${sql.join(
       [
@@ -95,8 +95,8 @@ export function findAwaitingByPhone(db: Queryable, phoneDigits: string): Promise
       sql.fragment`, `,
     )}
     FROM customer_contacts k JOIN customers c ON c.org_id = k.org_id AND c.id = k.customer_id
-    WHERE k.status = 'awaiting_reply' AND k.current_channel = 'sms'
-      AND regexp_replace(c.phone, '\\D', '', 'g') = ${phoneDigits}
+    WHERE k.org_id = ${orgId} AND c.org_id = ${orgId} AND c.phone = ${phone}
+      AND k.status = 'awaiting_reply' AND k.current_channel = 'sms'
     ORDER BY k.created_at DESC LIMIT 1`);
 }
 

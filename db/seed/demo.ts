@@ -1,3 +1,4 @@
+import { toE164 } from '../../lib/phone.js';
 import { sql } from 'slonik';
 import { cardNumberHash } from '../../lib/card-hash.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
@@ -116,7 +117,7 @@ async function seedCustomers(
         first_name: c.first,
         last_name: c.last,
         email: c.email,
-        phone: c.phone,
+        phone: toE164(c.phone),
         kyc_status: 'verified',
         risk_profile: c.risk,
         timezone: c.tz,

@@ -1,13 +1,15 @@
 import { sql } from 'slonik';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { customerWithHistory } from '../helpers/triage-fixtures.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { ensureCase } from '../../db/triage/cases.js';
 
+const TWILIO_AUTH_TOKEN = 'security-test-twilio-token';
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true });
+  h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN } });
 });
 afterAll(() => h.close());
 
@@ -163,5 +165,76 @@ describe('audit keys (issue 11, item 3)', () => {
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     expect(await audits(a.orgId, 'alert.resolved')).toBe(1);
+  });
+});
+
+describe('inbound SMS routing (issue 11, item 5)', () => {
+  /** An org with its own SMS number and a customer (same phone in every org) asked by SMS. */
+  async function orgAsking(smsNumber: string) {
+    const { orgId, users } = await h.createOrg(['admin']);
+    const token = users.admin.token;
+    await h.call('PATCH', '/api/v1/organization', { token, body: { sms_number: smsNumber } });
+    const customer = await h.call('POST', '/api/v1/customers', {
+      token,
+      // Written as a person would; stored as E.164, as Twilio sends it.
+      body: { external_id: `sms-${orgId}`, first_name: 'Kim', last_name: 'Lee', phone: '+1 (415) 555-0142' },
+    });
+    expect(customer.body.phone).toBe('+14155550142');
+    const contact = await h.call('POST', '/api/v1/actions/contact-customer', {
+      token,
+      body: {
+        customer_id: customer.body.id,
+        communication_type: 'sms',
+        template: 'fraud_verification',
+        variables: { amount: '£10.00', merchant: 'Shop' },
+        expect_reply: true,
+      },
+    });
+    await eventually(async () => {
+      const c = await h.call('GET', `/api/v1/contacts/${contact.body.id}`, { token });
+      return c.body.status === 'awaiting_reply' ? true : undefined;
+    });
+    return { orgId, token, contactId: contact.body.id as string };
+  }
+  const inbound = (to: string, body: string) => {
+    const params = { From: '+14155550142', To: to, Body: body, MessageSid: `SM${to}${body}` };
+    return h.call('POST', '/webhooks/twilio/inbound', {
+      rawBody: new URLSearchParams(params).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': getExpectedTwilioSignature(
+          TWILIO_AUTH_TOKEN,
+          `${h.baseUrl}/webhooks/twilio/inbound`,
+          params,
+        ),
+      },
+    });
+  };
+  const status = async (o: { token: string; contactId: string }) =>
+    (await h.call('GET', `/api/v1/contacts/${o.contactId}`, { token: o.token })).body;
+
+  it('answers only the contact of the organisation whose number received the reply', async () => {
+    const suffix = String(Math.floor(Math.random() * 9000) + 1000);
+    const a = await orgAsking(`+1415700${suffix}`);
+    const b = await orgAsking(`+1415800${suffix}`); // asked later: newest, yet another tenant
+    expect((await inbound('+15550000000', 'YES')).status).toBe(200); // nobody's number: dropped
+    expect((await inbound(`+1415700${suffix}`, 'NO')).status).toBe(200);
+    const answered = await eventually(async () => {
+      const c = await status(a);
+      return c.status === 'replied' ? c : undefined;
+    });
+    expect(answered).toMatchObject({ answer: 'no', answered_via: 'sms' });
+    expect(await status(b)).toMatchObject({ status: 'awaiting_reply', answer: null });
+    const clash = await h.call('PATCH', '/api/v1/organization', {
+      token: b.token,
+      body: { sms_number: `+1 415 700 ${suffix}` },
+    });
+    expect(clash.status).toBe(409);
+    const local = await h.call('POST', '/api/v1/customers', {
+      token: a.token,
+      body: { external_id: `local-${suffix}`, first_name: 'A', last_name: 'B', phone: '415 555 0142' },
+    });
+    expect(local.status).toBe(400);
+    expect(local.body.error.details.issues[0].path).toBe('body.phone');
   });
 });

@@ -4,11 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 const TWILIO_TOKEN = 'inbound-test-token';
+const ORG_NUMBER = '+1 500 555 0006';
 let h: Harness;
 let token: string;
 beforeAll(async () => {
   h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
-  token = (await h.createOrg(['supervisor'])).users.supervisor.token;
+  const { users } = await h.createOrg(['supervisor', 'admin']);
+  token = users.supervisor.token;
+  const set = await h.call('PATCH', '/api/v1/organization', {
+    token: users.admin.token,
+    body: { sms_number: ORG_NUMBER },
+  });
+  expect(set.body).toMatchObject({ sms_number: '+15005550006' });
 });
 afterAll(() => h.close());
 

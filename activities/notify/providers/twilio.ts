@@ -16,7 +16,12 @@ export function twilioProvider(o: {
   return {
     name: 'twilio',
     async find(m: OutgoingMessage, since: Date) {
-      const recent = await client.messages.list({ to: m.to, from: o.from, dateSentAfter: since, limit: 50 });
+      const recent = await client.messages.list({
+        to: m.to,
+        from: m.from ?? o.from,
+        dateSentAfter: since,
+        limit: 50,
+      });
       const same = recent.find((x) => x.body === m.text);
       return same ? { providerMessageId: same.sid } : null;
     },
@@ -24,7 +29,7 @@ export function twilioProvider(o: {
       try {
         const message = await client.messages.create({
           to: m.to,
-          from: o.from,
+          from: m.from ?? o.from,
           body: m.text,
           ...(o.statusCallback && { statusCallback: o.statusCallback }),
         });

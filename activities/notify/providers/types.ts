@@ -5,6 +5,8 @@ export type OutgoingMessage = {
   deliveryId: string;
   channel: SendChannel;
   to: string;
+  /** The organisation's own sending number (SMS), when it has one; else the provider's default. */
+  from?: string | null;
   subject: string | null;
   text: string;
   html: string | null;

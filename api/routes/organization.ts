@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+import { UniqueIntegrityConstraintViolationError } from 'slonik';
+import * as orgs from '../../db/platform/organizations.js';
+import type { Db } from '../../db/pool.js';
+import { phoneNumber } from '../../lib/phone.js';
+import { auditRequest } from '../audit.js';
+import { ApiError } from '../errors.js';
+import { conflictResponses, errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
+
+const OrganizationSchema = orgs.organizationRow.openapi('Organization');
+
+const routes = {
+  get: securedRoute('users:read', {
+    method: 'get',
+    path: '/organization',
+    tags: ['users'],
+    summary: 'Your organisation and its settings',
+    responses: { 200: json(OrganizationSchema, 'The organisation'), ...errorResponses },
+  }),
+  update: securedRoute('organization:manage', {
+    method: 'patch',
+    path: '/organization',
+    tags: ['users'],
+    summary: 'Change settings: `sms_number` sends your SMS and receives customers’ replies',
+    description:
+      'Inbound SMS are routed by the number they were sent to: a reply reaches only the organisation that owns the number.',
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            sms_number: phoneNumber
+              .openapi({ example: '+14155550100', description: 'International format; stored as E.164' })
+              .nullable(),
+          })
+          .strict(),
+      ),
+    },
+    responses: { 200: json(OrganizationSchema, 'Updated'), ...conflictResponses, ...errorResponses },
+  }),
+};
+
+export function organizationRoutes(deps: { db: Db }) {
+  return newRouter()
+    .openapi(routes.get, async (c) =>
+      c.json(await orgs.getOrganization(deps.db, c.get('principal').orgId), 200),
+    )
+    .openapi(routes.update, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const before = await orgs.getOrganization(deps.db, orgId);
+      const { sms_number } = c.req.valid('json');
+      try {
+        const row = await orgs.setSmsNumber(deps.db, orgId, sms_number);
+        await auditRequest(deps.db, c, {
+          action: 'organization.updated',
+          resourceType: 'organization',
+          resourceId: orgId,
+          before: { sms_number: before.sms_number },
+          after: { sms_number: row.sms_number },
+        });
+        return c.json(row, 200);
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError) {
+          throw new ApiError(409, 'conflict', 'This number belongs to another organisation');
+        }
+        throw err;
+      }
+    });
+}

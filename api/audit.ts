@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { appendAudit, type AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
+import { can } from '../lib/roles.js';
 import type { AppEnv } from './env.js';
 
 /** Appends an audit event for the calling principal, with the request's id and client address. */
@@ -24,5 +25,24 @@ export async function auditRequest(
     actorId: p.actorId,
     requestId: c.get('requestId'),
     ip,
+  });
+}
+
+/**
+ * Staff who may see personal data whole (pii:read) leave a trace each time they do: which
+ * customers' email, phone, address or message destinations were shown unmasked.
+ */
+export async function auditPiiViewed(
+  db: Db,
+  c: Context<AppEnv>,
+  customerIds: string[],
+  resource: { type: string; id: string | null } = { type: 'customer', id: null },
+): Promise<void> {
+  if (!customerIds.length || !can(c.get('principal').role, 'pii:read')) return;
+  await auditRequest(db, c, {
+    action: 'customer.pii_viewed',
+    resourceType: resource.type,
+    resourceId: resource.id,
+    after: { customer_ids: [...new Set(customerIds)] },
   });
 }

@@ -14,3 +14,13 @@ export function maskPhone(phone: string | null): string | null {
 }
 
 export const maskCard = (last4: string): string => `****${last4}`;
+
+/** A postal address without what locates the person: the country alone stays. */
+export function maskAddress(address: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!address) return address;
+  return typeof address.country === 'string' ? { country: address.country } : {};
+}
+
+/** A delivery's destination as its channel's mask: an email address or a phone number. */
+export const maskDestination = (channel: string, destination: string | null) =>
+  channel === 'email' ? maskEmail(destination) : channel === 'sms' ? maskPhone(destination) : destination;

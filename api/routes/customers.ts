@@ -12,10 +12,10 @@ import * as customers from '../../db/triage/customers.js';
 import type { Db } from '../../db/pool.js';
 import { cardNumberHash } from '../../lib/card-hash.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
-import { maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
+import { maskAddress, maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
-import { auditRequest } from '../audit.js';
+import { auditPiiViewed, auditRequest } from '../audit.js';
 import type { AppEnv, Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import {
@@ -46,6 +46,10 @@ const Address = z
 const CustomerSchema = customers.customerRow
   .omit({ org_id: true, date_of_birth_enc: true, national_id_enc: true, legacy_date_of_birth: true })
   .extend({
+    address: z
+      .record(z.unknown())
+      .nullable()
+      .openapi({ description: 'Whole for roles with pii:read, else the country only' }),
     date_of_birth: z
       .string()
       .nullable()
@@ -137,6 +141,7 @@ export const customerView = (row: customers.CustomerRow, principal: Principal, c
     ...c,
     email: maskEmail(c.email),
     phone: maskPhone(c.phone),
+    address: maskAddress(c.address),
     date_of_birth: date_of_birth_enc !== null || legacy_date_of_birth !== null ? '****-**-**' : null,
     national_id: national_id_enc !== null ? '*********' : null,
   };
@@ -160,7 +165,7 @@ const routes = {
     method: 'get',
     path: '/customers',
     tags,
-    summary: 'Search by name, email or external id',
+    summary: 'Search by name, external id or (with pii:read) email',
     request: { query: pageQuerySchema.extend({ search: z.string().trim().min(1).max(100).optional() }) },
     responses: { 200: json(pageSchema(CustomerSchema), 'Customers, newest first'), ...errorResponses },
   }),
@@ -242,16 +247,8 @@ export function customerRoutes(deps: {
   taskQueuePrefix: string;
   log: Logger;
 }) {
-  /** Staff who may see personal data whole leave a trace each time they do. */
-  const auditPiiSeen = async (c: Context<AppEnv>, id: string | null, ids: string[]) => {
-    if (!ids.length || !can(c.get('principal').role, 'pii:read')) return;
-    await auditRequest(deps.db, c, {
-      action: 'customer.pii_viewed',
-      resourceType: 'customer',
-      resourceId: id,
-      after: { customer_ids: ids },
-    });
-  };
+  const auditPiiSeen = (c: Context<AppEnv>, id: string | null, ids: string[]) =>
+    auditPiiViewed(deps.db, c, ids, { type: 'customer', id });
   const { db, cipher } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
     const c = await customers.getCustomer(db, orgId, id);
@@ -279,7 +276,9 @@ export function customerRoutes(deps: {
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
       const p = c.get('principal');
-      const page = toPage(await customers.listCustomers(db, p.orgId, q), q.limit);
+      // Without pii:read, search does not look at email: it must not confirm an address.
+      const rows = await customers.listCustomers(db, p.orgId, { ...q, searchEmail: can(p.role, 'pii:read') });
+      const page = toPage(rows, q.limit);
       await auditPiiSeen(
         c,
         null,

@@ -15,7 +15,8 @@ import { sendNotification } from '../../commands/notify/send-notification.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
-import { auditRequest } from '../audit.js';
+import { auditPiiViewed, auditRequest } from '../audit.js';
+import { maskDestination } from '../../lib/masking.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { can } from '../../lib/roles.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
@@ -222,7 +223,8 @@ const routes = {
       ...errorResponses,
     },
   }),
-  outbox: securedRoute('notifications:read', {
+  // The messages as sent, to whole addresses and with answer links: for those who may see PII.
+  outbox: securedRoute('pii:read', {
     method: 'get',
     path: '/dev/outbox',
     tags: ['development'],
@@ -325,12 +327,18 @@ export function notificationRoutes(deps: {
         deliveries.listDeliveries(db, orgId, n.id),
         deliveries.listAttempts(db, orgId, n.id),
       ]);
+      // Destinations are the customer's email and phone: masked without pii:read, else audited.
+      const whole = can(c.get('principal').role, 'pii:read');
+      if (ds.some((d) => d.destination)) {
+        await auditPiiViewed(db, c, [n.customer_id], { type: 'notification', id: n.id });
+      }
       return c.json(
         {
           ...view(n),
           deliveries: ds.map(
             ({ org_id: _o, notification_id: _n, customer_id: _c, created_at: _t, updated_at: _u, ...d }) => ({
               ...d,
+              destination: whole ? d.destination : maskDestination(d.channel, d.destination),
               attempt_log: attempts
                 .filter((a) => a.delivery_id === d.id)
                 .map(({ delivery_id: _d, ...a }) => a),
@@ -386,6 +394,15 @@ export function notificationRoutes(deps: {
     .openapi(routes.outbox, async (c) => {
       if (deps.production) throw new ApiError(404, 'not_found', 'No route for GET /api/v1/dev/outbox');
       const q = c.req.valid('query');
-      return c.json(toPage(await listOutbox(db, c.get('principal').orgId, q), q.limit), 200);
+      const page = toPage(await listOutbox(db, c.get('principal').orgId, q), q.limit);
+      if (page.data.length) {
+        await auditRequest(db, c, {
+          action: 'customer.pii_viewed',
+          resourceType: 'outbox',
+          resourceId: null,
+          after: { outbox_message_ids: page.data.map((m) => m.id) },
+        });
+      }
+      return c.json(page, 200);
     });
 }

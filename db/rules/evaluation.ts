@@ -211,7 +211,7 @@ export async function applyEvaluation(
         SELECT org_id, ${who.type}, ${who.id}, 'rule.fired', 'alert_rule', rule_id,
           jsonb_build_object('notification_id', id, 'kind', kind), 'rule.fired:' || id
         FROM jsonb_to_recordset(${sql.jsonb(created as never)}) AS x(id uuid, org_id uuid, rule_id text, kind text)
-        ON CONFLICT (dedup_key) DO NOTHING`);
+        ON CONFLICT (org_id, dedup_key) DO NOTHING`);
     }
   }
   const createdKeys = new Set(created.map((n) => `${n.org_id}:${n.dedup_key}`));

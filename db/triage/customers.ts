@@ -101,11 +101,12 @@ export function getCustomer(db: Queryable, orgId: string, id: string): Promise<C
 export function listCustomers(
   db: Queryable,
   orgId: string,
-  q: { limit: number; cursor?: string | undefined; search?: string | undefined },
+  q: { limit: number; cursor?: string | undefined; search?: string | undefined; searchEmail?: boolean },
 ): Promise<readonly CustomerRow[]> {
   const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
   const search = pattern
-    ? sql.fragment`(first_name || ' ' || last_name ILIKE ${pattern} OR email ILIKE ${pattern} OR external_id ILIKE ${pattern})`
+    ? sql.fragment`(first_name || ' ' || last_name ILIKE ${pattern} OR external_id ILIKE ${pattern}
+        ${q.searchEmail ? sql.fragment`OR email ILIKE ${pattern}` : sql.fragment``})`
     : sql.fragment`TRUE`;
   return db.any(sql.type(customerRow)`
     SELECT ${columns} FROM customers

@@ -238,3 +238,73 @@ describe('inbound SMS routing (issue 11, item 5)', () => {
     expect(local.body.error.details.issues[0].path).toBe('body.phone');
   });
 });
+
+describe('masking (issue 11, item 6)', () => {
+  it('masks address, delivery destinations, email search and the outbox for roles without pii:read', async () => {
+    const { orgId, users } = await h.createOrg(['supervisor', 'viewer']);
+    const whole = users.supervisor.token;
+    const viewer = users.viewer.token;
+    const customer = await h.call('POST', '/api/v1/customers', {
+      token: whole,
+      body: {
+        external_id: `mask-${orgId}`,
+        first_name: 'Noor',
+        last_name: 'Haddad',
+        email: 'noor.haddad@example.com',
+        phone: '+44 20 7946 0958',
+        address: { line1: '1 High Street', city: 'London', postal_code: 'N1 9GU', country: 'GB' },
+      },
+    });
+    const id = customer.body.id as string;
+    const seen = await h.call('GET', `/api/v1/customers/${id}`, { token: viewer });
+    expect(seen.body).toMatchObject({ address: { country: 'GB' }, email: 'no***@example.com' });
+    expect(JSON.stringify(seen.body)).not.toMatch(/High Street|N1 9GU|London/);
+    expect((await h.call('GET', `/api/v1/customers/${id}`, { token: whole })).body.address).toMatchObject({
+      line1: '1 High Street',
+    });
+
+    const search = (token: string, q: string) =>
+      h.call('GET', `/api/v1/customers?search=${encodeURIComponent(q)}`, { token });
+    expect((await search(viewer, 'noor.haddad@example.com')).body.data).toEqual([]);
+    expect((await search(viewer, 'Haddad')).body.data).toHaveLength(1);
+    expect((await search(whole, 'noor.haddad@example.com')).body.data).toHaveLength(1);
+
+    const sent = await h.call('POST', '/api/v1/notifications', {
+      token: whole,
+      body: {
+        customer_id: id,
+        kind: 'account_update',
+        title: 'Statement ready',
+        message: 'Your statement is ready',
+        dedup_key: 'mask-1',
+        channels: ['email', 'sms'],
+      },
+    });
+    expect(sent.status).toBe(202);
+    const path = `/api/v1/notifications/${sent.body.id}`;
+    const masked = await eventually(async () => {
+      const n = await h.call('GET', path, { token: viewer });
+      return n.body.deliveries?.filter((d: { destination: string | null }) => d.destination).length === 2
+        ? n.body
+        : undefined;
+    });
+    const destinations = (n: { deliveries: { channel: string; destination: string | null }[] }) =>
+      Object.fromEntries(n.deliveries.filter((d) => d.destination).map((d) => [d.channel, d.destination]));
+    expect(destinations(masked)).toEqual({ email: 'no***@example.com', sms: '207-***-0958' });
+    expect(destinations((await h.call('GET', path, { token: whole })).body)).toEqual({
+      email: 'noor.haddad@example.com',
+      sms: '+442079460958',
+    });
+
+    expect((await h.call('GET', '/api/v1/dev/outbox', { token: viewer })).status).toBe(403);
+    await eventually(async () => {
+      const outbox = await h.call('GET', '/api/v1/dev/outbox', { token: whole });
+      return outbox.status === 200 && outbox.body.data.length === 2 ? true : undefined;
+    });
+    const audited = await h.db.anyFirst(sql.unsafe`
+      SELECT DISTINCT resource_type FROM audit_events
+      WHERE org_id = ${orgId} AND action = 'customer.pii_viewed' AND actor_id = ${users.supervisor.id}
+      ORDER BY 1`);
+    expect(audited).toEqual(['customer', 'notification', 'outbox']);
+  });
+});

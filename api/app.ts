@@ -15,6 +15,7 @@ import { TokenService } from './auth/tokens.js';
 import { ApiError, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
+import { Revocations } from './auth/revocations.js';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
 import { actionRoutes } from './routes/actions.js';
@@ -69,6 +70,8 @@ export type AppDeps = {
     RATE_LIMIT_PER_IP?: number | undefined;
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
     METRICS_TOKEN?: string | undefined;
+    SESSION_MAX_AGE_SECONDS?: number | undefined;
+    REVOCATION_POLL_MS?: number | undefined;
     OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
     SCREENING_THRESHOLDS?: Partial<ScreeningThresholds> | undefined;
   };
@@ -97,8 +100,18 @@ function dependencyDown(err: unknown): string | undefined {
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
   const tokens = new TokenService(config.JWT_SECRET, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
-  const sessions = new SessionService(db, tokens, config.REFRESH_TOKEN_TTL_SECONDS);
-  const authenticate = createAuthenticator({ db, tokens });
+  const sessions = new SessionService(
+    db,
+    tokens,
+    config.REFRESH_TOKEN_TTL_SECONDS,
+    config.SESSION_MAX_AGE_SECONDS ?? 30 * 24 * 3600,
+  );
+  const revocations = new Revocations(db, {
+    pollMs: config.REVOCATION_POLL_MS ?? 2000,
+    windowSeconds: config.ACCESS_TOKEN_TTL_SECONDS + 60,
+    log,
+  });
+  const authenticate = createAuthenticator({ db, tokens, revocations });
 
   const app = newRouter();
   // With tracing on (lib/tracing.ts), a server span per request; outermost so the request's log
@@ -196,7 +209,7 @@ export function createApp(deps: AppDeps) {
       stuck: { minAttempts: config.STUCK_MIN_ATTEMPTS ?? 5, idleMinutes: config.STUCK_IDLE_MINUTES ?? 30 },
     }),
   );
-  app.route(API_BASE, streamRoutes({ db, hub: deps.hub }));
+  app.route(API_BASE, streamRoutes({ db, hub: deps.hub, revocations }));
   app.route(API_BASE, auditRoutes({ db }));
   app.route(API_BASE, contactRoutes({ ...workflows, linkKey: config.LINK_SIGNING_KEY ?? config.JWT_SECRET }));
   app.route(

@@ -7,6 +7,8 @@ export type Principal = {
   role: Role;
   actorType: 'user' | 'api_key';
   actorId: string;
+  /** A user's access token version (api/auth/revocations.ts). */
+  tokenVersion?: number;
 };
 
 /** Hono's per-request variables. */

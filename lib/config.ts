@@ -70,6 +70,14 @@ export const configSchema = z
       .int()
       .min(60)
       .default(7 * 24 * 3600),
+    /** A session's absolute age: past it, refreshing fails and the user signs in again (30 days). */
+    SESSION_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(30 * 24 * 3600),
+    /** How often each API replica reads new revocations (sessions, disabled users, API keys). */
+    REVOCATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     CORS_ORIGINS: csv.default(''),
     /** Signs the answer links sent to customers (API and worker need the same). Required in production. */
     LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

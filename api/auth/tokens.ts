@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ROLES, type Role } from '../../lib/roles.js';
 
-export type AccessClaims = { sub: string; org: string; role: Role };
+/** `ver`: the user's token version at signing; revoking their sessions raises it (api/auth/revocations.ts). */
+export type AccessClaims = { sub: string; org: string; role: Role; ver: number };
 
 export class TokenService {
   private readonly key: Uint8Array;
@@ -16,7 +17,7 @@ export class TokenService {
   }
 
   signAccess(claims: AccessClaims): Promise<string> {
-    return new SignJWT({ org: claims.org, role: claims.role })
+    return new SignJWT({ org: claims.org, role: claims.role, ver: claims.ver })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuer(this.issuer)
@@ -37,7 +38,8 @@ export class TokenService {
       const role = payload.role as Role;
       if (typeof payload.sub !== 'string' || typeof payload.org !== 'string' || !ROLES.includes(role))
         return null;
-      return { sub: payload.sub, org: payload.org, role };
+      const ver = typeof payload.ver === 'number' && Number.isInteger(payload.ver) ? payload.ver : 0;
+      return { sub: payload.sub, org: payload.org, role, ver };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return null;
       throw err;

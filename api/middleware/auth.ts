@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { findActiveApiKey } from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
 import { can, type Permission } from '../../lib/roles.js';
+import type { Revocations } from '../auth/revocations.js';
 import { sha256, type TokenService } from '../auth/tokens.js';
 import type { AppEnv, Principal } from '../env.js';
 import { forbidden, unauthorized } from '../errors.js';
@@ -12,7 +13,11 @@ export type Authenticator = (c: Context<AppEnv>) => Promise<Principal>;
  * Who is calling: staff by `Authorization: Bearer <jwt>`, services by `X-API-Key`. The principal's
  * organisation scopes every query of the request.
  */
-export function createAuthenticator(deps: { db: Db; tokens: TokenService }): Authenticator {
+export function createAuthenticator(deps: {
+  db: Db;
+  tokens: TokenService;
+  revocations: Revocations;
+}): Authenticator {
   return async (c) => {
     // Browsers' EventSource cannot send headers: the streams also take ?access_token=.
     const streamToken =
@@ -25,7 +30,16 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService }): Aut
         throw unauthorized('Use Authorization: Bearer <token>');
       const claims = await deps.tokens.verifyAccess(token);
       if (!claims) throw unauthorized('The access token is invalid or expired');
-      return { orgId: claims.org, role: claims.role, actorType: 'user', actorId: claims.sub };
+      const principal: Principal = {
+        orgId: claims.org,
+        role: claims.role,
+        actorType: 'user',
+        actorId: claims.sub,
+        tokenVersion: claims.ver,
+      };
+      await deps.revocations.ready();
+      if (deps.revocations.isRevoked(principal)) throw unauthorized('The session was revoked; sign in again');
+      return principal;
     }
     if (apiKey) {
       const key = await findActiveApiKey(deps.db, sha256(apiKey));

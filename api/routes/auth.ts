@@ -110,7 +110,7 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
     .openapi(refresh, async (c) => {
       const pair = await deps.sessions.refresh(c.req.valid('json').refresh_token, async (orgId, userId) => {
         const user = await users.getUser(deps.db, orgId, userId);
-        return user?.status === 'active' ? user.role : null;
+        return user?.status === 'active' ? user : null;
       });
       return c.json(pair, 200);
     })

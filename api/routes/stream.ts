@@ -6,6 +6,7 @@ import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
 import type { AppEnv } from '../env.js';
 import type { EventHub } from '../event-hub.js';
+import type { Revocations } from '../auth/revocations.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, newRouter, securedRoute } from '../router.js';
 
@@ -58,6 +59,7 @@ const routes = {
 function serve(
   c: Context<AppEnv>,
   hub: EventHub,
+  revocations: Revocations,
   orgId: string,
   stream: string,
   lastEventId: number | undefined,
@@ -97,13 +99,19 @@ function serve(
         out.writeSSE({ event: 'heartbeat', data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
       );
     }, HEARTBEAT_MS);
-    await new Promise<void>((resolve) => out.onAbort(resolve));
+    // Ends when the client leaves, or when the caller's access is revoked (within one poll).
+    let unwatch = () => {};
+    await new Promise<void>((resolve) => {
+      out.onAbort(resolve);
+      unwatch = revocations.watch(c.get('principal'), resolve);
+    });
+    unwatch();
     clearInterval(heartbeat);
     unsubscribe();
   });
 }
 
-export function streamRoutes(deps: { db: Db; hub: EventHub | undefined }) {
+export function streamRoutes(deps: { db: Db; hub: EventHub | undefined; revocations: Revocations }) {
   const hub = () => {
     if (!deps.hub)
       throw new ApiError(503, 'service_unavailable', 'Event streams are not available on this server');
@@ -111,15 +119,29 @@ export function streamRoutes(deps: { db: Db; hub: EventHub | undefined }) {
   };
   return newRouter()
     .openapi(routes.alerts, (c) =>
-      serve(c, hub(), c.get('principal').orgId, 'alerts', c.req.valid('query').last_event_id),
+      serve(
+        c,
+        hub(),
+        deps.revocations,
+        c.get('principal').orgId,
+        'alerts',
+        c.req.valid('query').last_event_id,
+      ),
     )
     .openapi(routes.notifications, (c) =>
-      serve(c, hub(), c.get('principal').orgId, 'notifications', c.req.valid('query').last_event_id),
+      serve(
+        c,
+        hub(),
+        deps.revocations,
+        c.get('principal').orgId,
+        'notifications',
+        c.req.valid('query').last_event_id,
+      ),
     )
     .openapi(routes.case, async (c) => {
       const orgId = c.get('principal').orgId;
       const { caseId } = c.req.valid('param');
       if (!(await getCase(deps.db, orgId, caseId))) throw notFound('case');
-      return serve(c, hub(), orgId, `case:${caseId}`, c.req.valid('query').last_event_id);
+      return serve(c, hub(), deps.revocations, orgId, `case:${caseId}`, c.req.valid('query').last_event_id);
     });
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
@@ -7,7 +8,18 @@ import { hashPassword } from '../../lib/passwords.js';
 import { ROLES } from '../../lib/roles.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
-import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
+import {
+  conflictResponses,
+  errorResponses,
+  IdParams,
+  json,
+  jsonBody,
+  newRouter,
+  pageSchema,
+  securedRoute,
+} from '../router.js';
+import type { AppEnv } from '../env.js';
+import { changeUser, revokeUserAccess, type StaffActor } from '../../commands/platform/user-access.js';
 
 export const UserSchema = users.userRow.openapi('User');
 
@@ -70,7 +82,49 @@ const create = securedRoute('users:write', {
   },
 });
 
+const update = securedRoute('users:write', {
+  method: 'patch',
+  path: '/users/{id}',
+  tags: ['users'],
+  summary: 'Change a colleague’s role, status or name; a role change or disabling revokes their tokens',
+  description:
+    'Tokens issued before the change stop working on every replica within seconds, and their event streams close. Disabling also ends their sessions. You cannot change your own role or status.',
+  request: {
+    params: IdParams,
+    body: jsonBody(
+      z
+        .object({
+          name: z.string().trim().min(1).max(200).optional(),
+          role: z.enum(ROLES).optional(),
+          status: z.enum(['active', 'disabled']).optional(),
+        })
+        .strict()
+        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
+    ),
+  },
+  responses: { 200: json(UserSchema, 'Updated'), ...conflictResponses, ...errorResponses },
+});
+
+const revoke = securedRoute('users:write', {
+  method: 'post',
+  path: '/users/{id}/revoke-access',
+  tags: ['users'],
+  summary: 'Sign a colleague out everywhere: sessions, access tokens and the API keys they created',
+  request: { params: IdParams },
+  responses: {
+    200: json(
+      z.object({ sessions_revoked: z.number().int(), api_keys_revoked: z.number().int() }),
+      'Revoked; effective within seconds on every replica',
+    ),
+    ...errorResponses,
+  },
+});
+
 export function userRoutes(deps: { db: Db }) {
+  const actorOf = (c: Context<AppEnv>): StaffActor => {
+    const p = c.get('principal');
+    return { type: p.actorType, id: p.actorId, requestId: c.get('requestId') };
+  };
   return newRouter()
     .openapi(me, (c) => {
       const p = c.get('principal');
@@ -110,5 +164,26 @@ export function userRoutes(deps: { db: Db }) {
         }
         throw err;
       }
+    })
+    .openapi(update, async (c) => {
+      const p = c.get('principal');
+      const id = c.req.valid('param').id;
+      const body = c.req.valid('json');
+      if (id === p.actorId && (body.role !== undefined || body.status !== undefined)) {
+        throw new ApiError(409, 'conflict', 'You cannot change your own role or status');
+      }
+      const user = await changeUser(deps.db, p.orgId, id, body, actorOf(c));
+      if (!user) throw notFound('user');
+      return c.json(user, 200);
+    })
+    .openapi(revoke, async (c) => {
+      const result = await revokeUserAccess(
+        deps.db,
+        c.get('principal').orgId,
+        c.req.valid('param').id,
+        actorOf(c),
+      );
+      if (!result) throw notFound('user');
+      return c.json(result, 200);
     });
 }

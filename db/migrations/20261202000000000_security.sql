@@ -62,7 +62,20 @@ UPDATE customers SET phone = '+' || regexp_replace(phone, '\D', '', 'g')
 UPDATE customers SET phone = '+' || substr(phone, 3) WHERE phone ~ '^\+00';
 CREATE INDEX customers_phone_idx ON customers (org_id, phone) WHERE phone IS NOT NULL;
 
+-- Revoking a user's sessions bumps token_version: access tokens carry the version they were
+-- signed with, and every API replica keeps the recent revocations in memory (api/auth/revocations.ts).
+ALTER TABLE users ADD COLUMN token_version int NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN tokens_revoked_at timestamptz;
+CREATE INDEX users_tokens_revoked_idx ON users (tokens_revoked_at) WHERE tokens_revoked_at IS NOT NULL;
+CREATE INDEX api_keys_revoked_idx ON api_keys (revoked_at) WHERE revoked_at IS NOT NULL;
+-- A session (a refresh-token family) ends at an absolute age, however often it is refreshed.
+ALTER TABLE refresh_tokens ADD COLUMN session_started_at timestamptz NOT NULL DEFAULT now();
+
 -- Down Migration
+ALTER TABLE refresh_tokens DROP COLUMN session_started_at;
+DROP INDEX api_keys_revoked_idx;
+ALTER TABLE users DROP COLUMN tokens_revoked_at;
+ALTER TABLE users DROP COLUMN token_version;
 DROP INDEX customers_phone_idx;
 ALTER TABLE organizations DROP COLUMN sms_number;
 DROP FUNCTION audit_enforce_retention(int, int);

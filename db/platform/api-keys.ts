@@ -55,3 +55,20 @@ export function revokeApiKey(db: Queryable, orgId: string, id: string): Promise<
     WHERE org_id = ${orgId} AND id = ${id}
     RETURNING ${columns}`);
 }
+
+/** Revokes the API keys a user created (when their access is withdrawn). */
+export async function revokeApiKeysCreatedBy(db: Queryable, orgId: string, userId: string): Promise<number> {
+  const r = await db.query(sql.unsafe`
+    UPDATE api_keys SET revoked_at = now()
+    WHERE org_id = ${orgId} AND created_by = ${userId} AND revoked_at IS NULL`);
+  return r.rowCount;
+}
+
+/** API keys revoked after `since` (all organisations: the cache is per replica). */
+export function recentlyRevokedApiKeys(
+  db: Queryable,
+  since: string,
+): Promise<readonly { id: string; revoked_at: string }[]> {
+  return db.any(sql.type(z.object({ id: z.string(), revoked_at: z.string() }))`
+    SELECT id, revoked_at FROM api_keys WHERE revoked_at > ${since}::timestamptz ORDER BY revoked_at`);
+}

@@ -12,11 +12,13 @@ export const userRow = z.object({
   role: z.enum(ROLES),
   status: z.enum(['active', 'disabled']),
   last_login_at: z.string().nullable(),
+  /** Access tokens signed with an older version are revoked. */
+  token_version: z.number().int(),
   created_at: z.string(),
 });
 export type UserRow = z.infer<typeof userRow>;
 
-const columns = sql.fragment`id, org_id, email, name, role, status, last_login_at, created_at`;
+const columns = sql.fragment`id, org_id, email, name, role, status, last_login_at, token_version, created_at`;
 
 export function insertUser(
   db: Queryable,
@@ -84,4 +86,46 @@ export function recordFailedLogin(
         THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
     WHERE org_id = ${orgId} AND id = ${id}
     RETURNING CASE WHEN locked_until > now() THEN locked_until END AS locked_until`);
+}
+
+/**
+ * Changes a user's role or status. Either change revokes the access tokens already issued (they
+ * carry the old role, or belong to a disabled account); `revoke` does so without a change.
+ */
+export function updateUser(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  p: { role?: Role | undefined; status?: UserRow['status'] | undefined; name?: string | undefined },
+): Promise<UserRow | null> {
+  const sets = [sql.fragment`updated_at = now()`];
+  if (p.name !== undefined) sets.push(sql.fragment`name = ${p.name}`);
+  if (p.role !== undefined) sets.push(sql.fragment`role = ${p.role}`);
+  if (p.status !== undefined) sets.push(sql.fragment`status = ${p.status}`);
+  const revoke = p.role !== undefined || p.status !== undefined;
+  return db.maybeOne(sql.type(userRow)`
+    UPDATE users SET ${sql.join(sets, sql.fragment`, `)}
+      ${revoke ? sql.fragment`, token_version = token_version + 1, tokens_revoked_at = now()` : sql.fragment``}
+    WHERE org_id = ${orgId} AND id = ${id}
+    RETURNING ${columns}`);
+}
+
+/** Revokes every access token issued to the user so far. */
+export function revokeUserTokens(db: Queryable, orgId: string, id: string): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(userRow)`
+    UPDATE users SET token_version = token_version + 1, tokens_revoked_at = now(), updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id}
+    RETURNING ${columns}`);
+}
+
+/** Users whose tokens were revoked after `since`, with the lowest version still valid (all organisations: the cache is per replica). */
+export function recentTokenRevocations(
+  db: Queryable,
+  since: string,
+): Promise<readonly { id: string; token_version: number; tokens_revoked_at: string }[]> {
+  return db.any(sql.type(
+    z.object({ id: z.string(), token_version: z.number(), tokens_revoked_at: z.string() }),
+  )`
+    SELECT id, token_version, tokens_revoked_at FROM users
+    WHERE tokens_revoked_at > ${since}::timestamptz ORDER BY tokens_revoked_at`);
 }

@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { openSse } from '../helpers/sse.js';
 import { customerWithHistory } from '../helpers/triage-fixtures.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { ensureCase } from '../../db/triage/cases.js';
@@ -9,7 +10,7 @@ import { ensureCase } from '../../db/triage/cases.js';
 const TWILIO_AUTH_TOKEN = 'security-test-twilio-token';
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN } });
+  h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN, REVOCATION_POLL_MS: 200 } });
 });
 afterAll(() => h.close());
 
@@ -306,5 +307,113 @@ describe('masking (issue 11, item 6)', () => {
       WHERE org_id = ${orgId} AND action = 'customer.pii_viewed' AND actor_id = ${users.supervisor.id}
       ORDER BY 1`);
     expect(audited).toEqual(['customer', 'notification', 'outbox']);
+  });
+});
+
+describe('staff administration (issue 11, item 4)', () => {
+  const me = (token: string) => h.call('GET', '/api/v1/me', { token });
+  const refused = (check: () => Promise<{ status: number }>) =>
+    eventually(async () => ((await check()).status === 401 ? true : undefined), 10_000);
+
+  it('changes a role: old tokens stop within seconds, a refresh carries the new role', async () => {
+    const { users } = await h.createOrg(['admin', 'analyst']);
+    const admin = users.admin.token;
+    const analyst = users.analyst;
+    expect((await me(analyst.token)).body.role).toBe('analyst');
+    const changed = await h.call('PATCH', `/api/v1/users/${analyst.id}`, {
+      token: admin,
+      body: { role: 'viewer' },
+    });
+    expect(changed.body).toMatchObject({ role: 'viewer', status: 'active' });
+    await refused(() => me(analyst.token));
+    const refreshed = await h.call('POST', '/api/v1/auth/refresh', {
+      body: { refresh_token: analyst.refreshToken },
+    });
+    expect(refreshed.status).toBe(200);
+    expect((await me(refreshed.body.access_token)).body.role).toBe('viewer');
+    expect(
+      (await h.call('PATCH', `/api/v1/users/${users.admin.id}`, { token: admin, body: { role: 'viewer' } }))
+        .status,
+    ).toBe(409); // not yourself
+    expect(
+      (
+        await h.call('PATCH', `/api/v1/users/${analyst.id}`, {
+          token: analyst.token,
+          body: { role: 'admin' },
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  it('revokes access: tokens, sessions, API keys and open streams end within seconds; disabling blocks login', async () => {
+    const { orgId, users } = await h.createOrg(['admin', 'supervisor']);
+    const admin = users.admin.token;
+    const colleague = await h.createOrg(['admin']); // a second admin of another org must be unaffected
+    // A second admin in the same org creates an API key, then leaves.
+    const { insertUser } = await import('../../db/platform/users.js');
+    const { hashPassword } = await import('../../lib/passwords.js');
+    const leaver = await insertUser(h.db, {
+      orgId,
+      email: `leaver-${orgId}@example.test`,
+      name: 'Leaver',
+      role: 'admin',
+      passwordHash: await hashPassword('correct horse battery staple'),
+    });
+    const login = await h.call('POST', '/api/v1/auth/login', {
+      body: { email: leaver.email, password: 'correct horse battery staple' },
+    });
+    const key = await h.call('POST', '/api/v1/api-keys', {
+      token: login.body.access_token,
+      body: { name: 'ci', role: 'viewer' },
+    });
+    const apiKey = key.body.key as string;
+    expect((await h.call('GET', '/api/v1/me', { apiKey })).status).toBe(200);
+    const stream = openSse(`${h.baseUrl}/api/v1/stream/alerts`, {
+      authorization: `Bearer ${login.body.access_token}`,
+    });
+    await stream.connected;
+
+    const revoked = await h.call('POST', `/api/v1/users/${leaver.id}/revoke-access`, { token: admin });
+    expect(revoked.body).toEqual({ sessions_revoked: 1, api_keys_revoked: 1 });
+    await refused(() => me(login.body.access_token));
+    expect((await h.call('GET', '/api/v1/me', { apiKey })).status).toBe(401);
+    expect(
+      (await h.call('POST', '/api/v1/auth/refresh', { body: { refresh_token: login.body.refresh_token } }))
+        .status,
+    ).toBe(401);
+    const ended = await Promise.race([
+      stream.ended.then(() => 'closed by the server'),
+      new Promise((r) => setTimeout(() => r('still open'), 10_000)),
+    ]);
+    expect(ended).toBe('closed by the server');
+    expect((await me(colleague.users.admin.token)).status).toBe(200);
+    expect((await me(users.supervisor.token)).status).toBe(200);
+
+    // Disabled: no login, no token, no refresh.
+    const supervisor = users.supervisor;
+    const disabled = await h.call('PATCH', `/api/v1/users/${supervisor.id}`, {
+      token: admin,
+      body: { status: 'disabled' },
+    });
+    expect(disabled.body.status).toBe('disabled');
+    await refused(() => me(supervisor.token));
+    expect(
+      (await h.call('POST', '/api/v1/auth/refresh', { body: { refresh_token: supervisor.refreshToken } }))
+        .status,
+    ).toBe(401);
+    const audit = await h.db.anyFirst(sql.unsafe`
+      SELECT action FROM audit_events WHERE org_id = ${orgId} AND resource_type = 'user' ORDER BY created_at`);
+    expect(audit).toEqual(expect.arrayContaining(['user.access_revoked', 'user.disabled']));
+  });
+
+  it('ends a session at its absolute age however often it was refreshed', async () => {
+    const { users } = await h.createOrg(['analyst']);
+    await h.db.query(sql.unsafe`
+      UPDATE refresh_tokens SET session_started_at = now() - interval '31 days' WHERE user_id = ${users.analyst.id}`);
+    const res = await h.call('POST', '/api/v1/auth/refresh', {
+      body: { refresh_token: users.analyst.refreshToken },
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/maximum age/);
   });
 });

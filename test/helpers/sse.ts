@@ -43,6 +43,8 @@ export function openSse(url: string, headers: Record<string, string>) {
   return {
     events,
     connected,
+    /** Resolves when the server ends the stream. */
+    ended: done,
     close: async () => {
       abort.abort();
       await done;

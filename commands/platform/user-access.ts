@@ -1,0 +1,66 @@
+import { appendAudit } from '../../db/platform/audit.js';
+import { revokeApiKeysCreatedBy } from '../../db/platform/api-keys.js';
+import { revokeUserSessions } from '../../db/platform/refresh-tokens.js';
+import * as users from '../../db/platform/users.js';
+import type { Db } from '../../db/pool.js';
+import type { Role } from '../../lib/roles.js';
+
+export type StaffActor = { type: 'user' | 'api_key'; id: string; requestId: string | null };
+
+/**
+ * Changes a colleague's role or status. Either revokes the access tokens they hold (every replica
+ * refuses them within a poll, and their event streams close); disabling also ends their sessions.
+ */
+export async function changeUser(
+  db: Db,
+  orgId: string,
+  userId: string,
+  change: { role?: Role | undefined; status?: 'active' | 'disabled' | undefined; name?: string | undefined },
+  actor: StaffActor,
+): Promise<users.UserRow | null> {
+  return db.transaction(async (t) => {
+    const before = await users.getUser(t, orgId, userId);
+    if (!before) return null;
+    const after = (await users.updateUser(t, orgId, userId, change))!;
+    const sessions = change.status === 'disabled' ? await revokeUserSessions(t, orgId, userId) : 0;
+    await appendAudit(t, {
+      orgId,
+      actorType: actor.type,
+      actorId: actor.id,
+      action: change.status === 'disabled' && before.status !== 'disabled' ? 'user.disabled' : 'user.updated',
+      resourceType: 'user',
+      resourceId: userId,
+      before: { role: before.role, status: before.status, name: before.name },
+      after: { role: after.role, status: after.status, name: after.name, sessions_revoked: sessions },
+      requestId: actor.requestId,
+    });
+    return after;
+  });
+}
+
+/** Signs a colleague out everywhere: sessions, access tokens, and the API keys they created. */
+export async function revokeUserAccess(
+  db: Db,
+  orgId: string,
+  userId: string,
+  actor: StaffActor,
+): Promise<{ sessions_revoked: number; api_keys_revoked: number } | null> {
+  return db.transaction(async (t) => {
+    if (!(await users.revokeUserTokens(t, orgId, userId))) return null;
+    const result = {
+      sessions_revoked: await revokeUserSessions(t, orgId, userId),
+      api_keys_revoked: await revokeApiKeysCreatedBy(t, orgId, userId),
+    };
+    await appendAudit(t, {
+      orgId,
+      actorType: actor.type,
+      actorId: actor.id,
+      action: 'user.access_revoked',
+      resourceType: 'user',
+      resourceId: userId,
+      after: result,
+      requestId: actor.requestId,
+    });
+    return result;
+  });
+}

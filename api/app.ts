@@ -16,6 +16,8 @@ import { ApiError, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
 import { Revocations } from './auth/revocations.js';
+import { codecRoutes } from './routes/codec.js';
+import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
 import { actionRoutes } from './routes/actions.js';
@@ -79,6 +81,8 @@ export type AppDeps = {
   /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
   cipher: FieldCipher;
   temporal: Client;
+  /** Opens encrypted payloads for the codec endpoint (temporal/payload-codec.ts), when encryption is on. */
+  codec?: PayloadCodec | undefined;
   log: Logger;
   /** Serves the SSE streams; without it they answer 503. */
   hub?: EventHub;
@@ -139,6 +143,8 @@ export function createApp(deps: AppDeps) {
         'X-Request-ID',
         'Idempotency-Key',
         'Last-Event-ID',
+        // The Temporal Web UI's codec requests
+        'X-Namespace',
       ],
       exposeHeaders: ['X-Request-ID', 'Retry-After'],
       maxAge: 600,
@@ -211,6 +217,7 @@ export function createApp(deps: AppDeps) {
   );
   app.route(API_BASE, streamRoutes({ db, hub: deps.hub, revocations }));
   app.route(API_BASE, auditRoutes({ db }));
+  app.route(API_BASE, codecRoutes({ db, codec: deps.codec }));
   app.route(API_BASE, contactRoutes({ ...workflows, linkKey: config.LINK_SIGNING_KEY ?? config.JWT_SECRET }));
   app.route(
     '/',

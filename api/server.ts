@@ -7,6 +7,7 @@ import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { startTracing } from '../lib/tracing.js';
 import { createTemporalClient } from '../temporal/connection.js';
+import { payloadCodecs } from '../temporal/payload-codec.js';
 import { createApp } from './app.js';
 import { EventHub } from './event-hub.js';
 
@@ -22,7 +23,6 @@ async function main(): Promise<void> {
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
-  const temporal = await createTemporalClient(config);
   const jwtSecret = config.JWT_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.JWT_SECRET) log.warn('JWT_SECRET is not set: tokens will not survive a restart');
 
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     log.warn('CARD_HASH_KEY is not set: duplicate cards will not be recognised after a restart');
 
   const cipher = cipherFromConfig(config, (m) => log.warn(m));
+  const codecs = payloadCodecs(config, cipher);
+  const temporal = await createTemporalClient(config, codecs);
   const hub = new EventHub(databaseUrl, db, log);
   const app = createApp({
     config: { ...config, JWT_SECRET: jwtSecret, CARD_HASH_KEY: cardHashKey },
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     temporal,
     log,
     hub,
+    codec: codecs[0],
   });
   const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) =>
     log.info(`API listening on http://${info.address}:${info.port}`),

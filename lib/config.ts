@@ -30,6 +30,8 @@ export const configSchema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_API_KEY: z.string().min(1).optional(),
     TEMPORAL_TLS: bool.default('false'),
+    /** Encrypt workflow payloads (AES-256-GCM, keys derived from ENCRYPTION_KEYS); decode through /api/v1/codec. */
+    TEMPORAL_PAYLOAD_ENCRYPTION: bool.default('false'),
     TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
     TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
     TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),

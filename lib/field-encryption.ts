@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM for single fields (national id, date of birth) with a versioned key ring.
@@ -42,6 +42,18 @@ export class FieldCipher {
 
   get versions(): number[] {
     return [...this.keys.keys()];
+  }
+
+  /**
+   * The same ring for another purpose (e.g. Temporal payloads): each key derived with HKDF, so a
+   * key never encrypts two kinds of data and rotation of ENCRYPTION_KEYS rotates both.
+   */
+  derive(purpose: string): { active: number; keys: ReadonlyMap<number, Buffer> } {
+    const derived = new Map<number, Buffer>();
+    for (const [version, key] of this.keys) {
+      derived.set(version, Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `sentinel:${purpose}`, 32)));
+    }
+    return { active: this.activeVersion, keys: derived };
   }
 
   encrypt(plaintext: string, aad: string): string {

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'workflows:admin',
   'encryption:manage',
   'audit:read',
+  /** Opening encrypted Temporal payloads (notes, evidence, messages) through the codec endpoint. */
+  'payloads:decode',
   /** The organisation's settings, such as the number its SMS come from and replies go to. */
   'organization:manage',
 ] as const;
@@ -59,6 +61,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'notifications:critical',
     'rules:write',
     'workflows:admin',
+    'payloads:decode',
     'audit:read',
   ]),
   analyst: new Set<Permission>([

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config.js';
 import { tracingClientInterceptors } from './tracing.js';
@@ -33,12 +34,14 @@ export function connectionOptions(c: TemporalConfig): ConnectionOptions & Native
   };
 }
 
-export async function createTemporalClient(c: TemporalConfig): Promise<Client> {
+/** The API's and the worker's client; `codecs` encrypt payloads (temporal/payload-codec.ts). */
+export async function createTemporalClient(c: TemporalConfig, codecs: PayloadCodec[] = []): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(c), connectTimeout: '5s' });
   return new Client({
     connection,
     namespace: c.TEMPORAL_NAMESPACE,
     interceptors: tracingClientInterceptors(),
+    ...(codecs.length && { dataConverter: { payloadCodecs: codecs } }),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
@@ -41,6 +42,8 @@ export async function createWorkers(opts: {
   bundleDir?: string;
   /** Where workflow and activity spans go (lib/tracing.ts); default: nowhere. */
   tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
+  /** Encrypt payloads (temporal/payload-codec.ts); the client's must match. */
+  payloadCodecs?: PayloadCodec[];
 }): Promise<Worker[]> {
   const tracing = opts.tracing ?? startTracing({ serviceName: 'sentinel-worker' });
   const contexts = opts.contexts ?? (Object.keys(WORKER_REGISTRY) as Context[]);
@@ -60,6 +63,7 @@ export async function createWorkers(opts: {
         ...workflowSource,
         ...tracingWorkerOptions(tracing, { inBundle: prebuilt }),
         activities: entry.activities({ ...opts.deps, taskQueuePrefix: opts.taskQueuePrefix ?? '' }),
+        ...(opts.payloadCodecs?.length && { dataConverter: { payloadCodecs: opts.payloadCodecs } }),
       });
     }),
   );

@@ -5,6 +5,7 @@ import { startTracing } from '../lib/tracing.js';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
 import { createTemporalClient, createWorkerConnection } from '../temporal/connection.js';
+import { payloadCodecs } from '../temporal/payload-codec.js';
 import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
 import { providersFromConfig } from '../activities/notify/providers/index.js';
 import { ensureSchedules } from '../temporal/schedules.js';
@@ -32,13 +33,15 @@ async function main(): Promise<void> {
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
   const connection = await createWorkerConnection(config);
-  const temporal = await createTemporalClient(config);
+  const cipher = cipherFromConfig(config, (m) => log.warn(m));
+  const codecs = payloadCodecs(config, cipher);
+  const temporal = await createTemporalClient(config, codecs);
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps: {
       db,
-      cipher: cipherFromConfig(config, (m) => log.warn(m)),
+      cipher,
       temporal,
       thresholds: { ...DEFAULT_THRESHOLDS, ...config.SCREENING_THRESHOLDS },
       providers: providersFromConfig(config),
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     taskQueuePrefix: config.TASK_QUEUE_PREFIX,
     usePrebuiltBundles: config.NODE_ENV === 'production',
     tracing,
+    payloadCodecs: codecs,
   });
   if (!config.WORKER_CONTEXTS.length || config.WORKER_CONTEXTS.includes('platform')) {
     await ensureSchedules(temporal, config.TASK_QUEUE_PREFIX);

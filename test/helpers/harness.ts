@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
@@ -54,13 +55,19 @@ export async function startHarness(
     tracing?: Tracing;
     /** The API's log (default: silent). */
     log?: Logger;
+    /** Encrypt Temporal payloads in the client, the worker and the codec endpoint. */
+    payloadCodec?: PayloadCodec;
   } = {},
 ) {
   quietTemporalRuntime();
   const db = await createDb(inject('databaseUrl'), { maximumPoolSize: 5 });
   const temporalAddress = inject('temporalAddress');
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, interceptors: tracingClientInterceptors() });
+  const temporal = new Client({
+    connection,
+    interceptors: tracingClientInterceptors(),
+    ...(opts.payloadCodec && { dataConverter: { payloadCodecs: [opts.payloadCodec] } }),
+  });
   const prefix = `t${randomBytes(3).toString('hex')}-`;
   const linkKey = randomBytes(32).toString('hex');
   const config = {
@@ -88,6 +95,7 @@ export async function startHarness(
     temporal,
     hub,
     log: opts.log ?? createLogger({ level: 'silent' }),
+    codec: opts.payloadCodec,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -112,6 +120,7 @@ export async function startHarness(
       },
       taskQueuePrefix: prefix,
       ...(opts.tracing && { tracing: opts.tracing }),
+      ...(opts.payloadCodec && { payloadCodecs: [opts.payloadCodec] }),
     });
     running = Promise.all(workers.map((w) => w.run()));
   }

@@ -1,8 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { decode, encode } from '@temporalio/common/lib/encoding.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { FieldCipher } from '../lib/field-encryption.js';
+
+// A CommonJS package: Node's ESM loader gives its exports as the default.
+const { temporal } = proto;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';

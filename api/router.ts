@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi
 import type { MiddlewareHandler } from 'hono';
 import type { Permission } from '../lib/roles.js';
 import type { AppEnv } from './env.js';
-import { validationError } from './errors.js';
+import { ApiError, issuePath, validationError } from './errors.js';
 import { requirePermission } from './middleware/auth.js';
 
 // Where a bad value was, as clients name it: body.email, query.limit, path.id, header.x.
@@ -14,11 +14,37 @@ const LOCATIONS: Record<string, string> = {
   header: 'header',
 };
 
-/** A router whose validation failures become the 400 envelope with field paths. */
+/** Where a NUL character hides in a validated value: Postgres text cannot hold one. */
+function nulPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulPaths(v, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      k.includes('\u0000') ? [[...path, k]] : nulPaths(v, [...path, k]),
+    );
+  }
+  return [];
+}
+
+/**
+ * A router whose validation failures become the 400 envelope with field paths. A NUL character
+ * in any accepted text (which Postgres refuses) is one of them, whatever the route's schema.
+ */
 export function newRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(LOCATIONS[result.target] ?? result.target, result.error);
+      const location = LOCATIONS[result.target] ?? result.target;
+      if (!result.success) throw validationError(location, result.error);
+      const nul = nulPaths(result.data);
+      if (nul.length) {
+        throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+          issues: nul.map((p) => ({
+            path: issuePath(location, p),
+            message: 'must not contain a NUL character',
+            code: 'invalid_string',
+          })),
+        });
+      }
     },
   });
 }

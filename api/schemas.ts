@@ -20,5 +20,20 @@ const isTimeZone = (tz: string) => {
   }
 };
 export const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
-export const IsoDateTime = z.string().datetime({ offset: true }).openapi({ example: '2026-11-23T10:15:00Z' });
+// Postgres' range, narrowed to what a calendar means: years 0001–9999, offsets within ±14:00.
+const inRange = (v: string) => {
+  const year = Number(v.slice(0, 4));
+  const offset = /([+-])(\d\d):?(\d\d)$/.exec(v);
+  return year >= 1 && year <= 9999 && (!offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60);
+};
+export const IsoDateTime = z
+  .string()
+  .datetime({ offset: true })
+  .refine(inRange, 'must be between 0001 and 9999, with an offset of at most ±14:00')
+  .openapi({ example: '2026-11-23T10:15:00Z', description: 'ISO 8601 with offset, years 0001–9999' });
+export const IsoDate = z
+  .string()
+  .date()
+  .refine(inRange, 'must be between 0001-01-01 and 9999-12-31')
+  .openapi({ example: '2026-12-01' });
 export const Uuid = z.string().uuid();

@@ -44,6 +44,11 @@ export function createDb(
     maximumPoolSize: opts.maximumPoolSize ?? 10,
     // Fail fast when Postgres is unreachable, so /health/ready answers promptly.
     connectionTimeout: 5_000,
+    // slonik's default runs DISCARD ALL after every query, a statement per checkout. Sentinel
+    // leaves no session state on pooled connections (settings and locks are transaction-local:
+    // SET LOCAL, set_config(…, true), pg_advisory_xact_lock; LISTEN has its own client), so
+    // there is nothing to reset.
+    resetConnection: async () => {},
   });
 }
 

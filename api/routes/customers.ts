@@ -28,7 +28,7 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import { Currency, Money, TimeZone } from '../schemas.js';
+import { Currency, IsoDate, Money, TimeZone } from '../schemas.js';
 
 const KYC = z.enum(['pending', 'verified', 'rejected', 'expired']);
 const RISK = z.enum(['low', 'medium', 'high']);
@@ -69,7 +69,7 @@ const CustomerFields = {
     .openapi({ example: '+14155550101', description: 'International format; stored as E.164' })
     .nullable()
     .optional(),
-  date_of_birth: z.string().date().nullable().optional(),
+  date_of_birth: IsoDate.nullable().optional(),
   /** Passport, SSN or other national number; sealed at rest (AES-256-GCM). */
   national_id: z
     .string()

@@ -15,7 +15,7 @@ import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
-import { Currency, Money, PositiveMoney, Uuid } from '../schemas.js';
+import { Currency, IsoDate, Money, PositiveMoney, Uuid } from '../schemas.js';
 
 const literals = <T extends readonly number[]>(values: T) =>
   z.union(values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<T[number]>, z.ZodLiteral<T[number]>]);
@@ -83,7 +83,7 @@ const BudgetSchema = budgets.budgetRow
   .openapi('Budget');
 const BillSchema = bills.billRow.omit({ org_id: true }).openapi('Bill');
 
-const DateOnly = z.string().date().openapi({ example: '2026-12-01' });
+const DateOnly = IsoDate;
 const GoalFields = {
   name: z.string().trim().min(1).max(100),
   target_amount: PositiveMoney,

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
@@ -101,14 +101,26 @@ const page = z.object({
   }),
 });
 const tags = ['operations'];
+const isPageToken = (cursor: string) => {
+  try {
+    const token: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof token === 'object' && token !== null && !Array.isArray(token);
+  } catch {
+    return false;
+  }
+};
 const Cursor = z.object({
   limit: pageQuerySchema.shape.limit,
   // The Temporal server's page token, passed through opaque.
   cursor: z
     .string()
-    .max(2048)
+    .max(512)
     .regex(/^[\w-]*$/, 'invalid cursor')
-    .optional(),
+    // The server's page token is JSON; anything else it answers with an error the client retries
+    // for seconds, so refuse it here.
+    .refine(isPageToken, 'invalid cursor')
+    .optional()
+    .openapi({ description: 'next_cursor of the previous page (base64url, at most 512 characters)' }),
 });
 
 const routes = {
@@ -165,16 +177,19 @@ const routes = {
       body: jsonBody(
         z
           .object({
-            query: Filters,
+            // At least one filter: an empty one would reset every execution of the organisation.
+            query: Filters.refine((q) => Object.keys(q).length > 0, 'name at least one filter'),
             reason: Reason,
             to: z.enum(['last-workflow-task', 'first-workflow-task']).default('last-workflow-task'),
             limit: z.number().int().min(1).max(500).default(100),
+            /** Lists what would be reset, and resets nothing. */
+            dry_run: z.boolean().default(false),
           })
           .strict(),
       ),
     },
     responses: {
-      200: json(z.object({ data: z.array(z.record(z.unknown())) }), 'Per execution'),
+      200: json(z.object({ data: z.array(z.record(z.unknown())), dry_run: z.boolean() }), 'Per execution'),
       ...errorResponses,
     },
   }),
@@ -245,6 +260,7 @@ const routes = {
 };
 
 const STUCK_SCAN_CAP = 500;
+const GRPC_INVALID_ARGUMENT = 3;
 const STATS_CAP = 10_000;
 
 export function workflowAdminRoutes(deps: {
@@ -262,6 +278,29 @@ export function workflowAdminRoutes(deps: {
     resourceId: string | null,
     after?: Record<string, unknown>,
   ) => auditRequest(db, c, { action, resourceType: 'workflow', resourceId, after });
+  /** A command to a run that may have closed since it was described: 409, not a 500. */
+  const openRun = async <T>(f: () => Promise<T>) => {
+    try {
+      return await rpc(f);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError)
+        throw new ApiError(409, 'conflict', 'The run has already closed');
+      throw err;
+    }
+  };
+  /** A page of a visibility query; a page token the server does not recognise is the client's 400. */
+  const page = async <T>(f: () => Promise<T>) => {
+    try {
+      return await rpc(f);
+    } catch (err) {
+      if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT) {
+        throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+          issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
+        });
+      }
+      throw err;
+    }
+  };
   const owned = async (orgId: string, workflowId: string) => {
     const d = await rpc(() => describeOwned(temporal, orgId, workflowId));
     if (!d) throw notFound('workflow');
@@ -287,7 +326,7 @@ export function workflowAdminRoutes(deps: {
       const orgId = c.get('principal').orgId;
       const { limit, cursor, status, ...f } = c.req.valid('query');
       const filters: WorkflowFilters = { ...f, ...(status && { status: [status] }) };
-      const result = await rpc(() =>
+      const result = await page(() =>
         listWorkflows(temporal, visibilityQuery(orgId, filters), { limit, cursor }),
       );
       await audit(c, 'workflows.listed', null, { filters });
@@ -360,6 +399,14 @@ export function workflowAdminRoutes(deps: {
       const matches = await rpc(() =>
         listAll(temporal, visibilityQuery(orgId, { ...f, ...(status && { status: [status] }) }), body.limit),
       );
+      if (body.dry_run) {
+        const data = matches.data.map((w) => ({
+          workflow_id: w.workflow_id,
+          from_run_id: w.run_id,
+          ok: true,
+        }));
+        return c.json({ data, dry_run: true }, 200);
+      }
       const data = [];
       for (const w of matches.data) {
         try {
@@ -379,12 +426,12 @@ export function workflowAdminRoutes(deps: {
         reason: body.reason,
         results: data,
       });
-      return c.json({ data }, 200);
+      return c.json({ data, dry_run: false }, 200);
     })
     .openapi(routes.cancel, async (c) => {
       const { workflowId } = c.req.valid('param');
       const d = await owned(c.get('principal').orgId, workflowId);
-      await rpc(() => temporal.workflow.getHandle(workflowId, d.runId).cancel());
+      await openRun(() => temporal.workflow.getHandle(workflowId, d.runId).cancel());
       await audit(c, 'workflow.cancelled', workflowId, { run_id: d.runId });
       return c.json({ workflow_id: workflowId }, 202);
     })
@@ -392,7 +439,7 @@ export function workflowAdminRoutes(deps: {
       const { workflowId } = c.req.valid('param');
       const { reason } = c.req.valid('json');
       const d = await owned(c.get('principal').orgId, workflowId);
-      await rpc(() => temporal.workflow.getHandle(workflowId, d.runId).terminate(reason));
+      await openRun(() => temporal.workflow.getHandle(workflowId, d.runId).terminate(reason));
       await audit(c, 'workflow.terminated', workflowId, { run_id: d.runId, reason });
       return c.json({ workflow_id: workflowId }, 200);
     })
@@ -410,7 +457,7 @@ export function workflowAdminRoutes(deps: {
       const checked = (parsed.data as unknown[]).map((a) =>
         declared.actor && typeof a === 'object' && a ? { ...a, actor: `${p.actorType}:${p.actorId}` } : a,
       );
-      await rpc(() => temporal.workflow.getHandle(workflowId, d.runId).signal(name, ...checked));
+      await openRun(() => temporal.workflow.getHandle(workflowId, d.runId).signal(name, ...checked));
       await audit(c, 'workflow.signalled', workflowId, { run_id: d.runId, signal: name });
       return c.json({ workflow_id: workflowId }, 202);
     })
@@ -437,7 +484,7 @@ export function workflowAdminRoutes(deps: {
     .openapi(routes.failed, async (c) => {
       const orgId = c.get('principal').orgId;
       const { limit, cursor } = c.req.valid('query');
-      const result = await rpc(() =>
+      const result = await page(() =>
         listWorkflows(temporal, visibilityQuery(orgId, { status: ['failed', 'timed_out'] }), {
           limit,
           cursor,

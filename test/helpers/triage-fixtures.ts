@@ -100,7 +100,8 @@ export async function answerContact(h: Harness, customerId: string, answer: 'yes
       (await h.db.maybeOneFirst(sql.unsafe`
         SELECT id FROM customer_contacts WHERE customer_id = ${customerId} AND status = 'awaiting_reply'`)) ??
       undefined,
-    30_000,
+    // A replacement worker process (worker-crash tests) first has to start and bundle, on a busy CI machine.
+    60_000,
   );
   await h.temporal.workflow
     .getHandle(`contact-${String(contactId)}`)

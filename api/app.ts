@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { ServiceError, type Client } from '@temporalio/client';
 import { ConnectionError } from 'slonik';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,6 +16,7 @@ import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
 import { Revocations } from './auth/revocations.js';
 import { codecRoutes } from './routes/codec.js';
+import { docsRoutes } from './docs.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
@@ -258,7 +258,7 @@ export function createApp(deps: AppDeps) {
         'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }.',
     },
   });
-  app.get('/docs', swaggerUI({ url: `${API_BASE}/openapi.json` }));
+  app.route('/', docsRoutes(`${API_BASE}/openapi.json`));
 
   app.notFound((c) => {
     throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);

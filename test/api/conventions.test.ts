@@ -146,8 +146,21 @@ describe('documentation', () => {
       ]),
     );
     expect(doc.body.paths['/api/v1/users'].post.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
+    // The page and every asset it names come from this server (no CDN: /docs works offline).
     const page = await h.call('GET', '/docs');
     expect(page.status).toBe(200);
-    expect(String(page.body)).toContain('/api/v1/openapi.json');
+    const assets = [...String(page.body).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets) {
+      expect(asset.startsWith('/docs/assets/')).toBe(true);
+      const res = await fetch(`${h.baseUrl}${asset}`);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(40);
+    }
+    const init = await h.call(
+      'GET',
+      assets.find((a) => a.endsWith('init.js'))!,
+    );
+    expect(String(init.body)).toContain('/api/v1/openapi.json');
   });
 });

@@ -15,7 +15,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
  */
 export async function withBenchEnvironment(
   opts: { poolSize: number },
-  run: (env: TestWorkflowEnvironment, db: Db) => Promise<void>,
+  run: (env: TestWorkflowEnvironment, db: Db, databaseUrl: string) => Promise<void>,
 ): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const database = await ensureDatabase({
@@ -33,7 +33,7 @@ export async function withBenchEnvironment(
   });
   const db = await createDb(database.url, { maximumPoolSize: opts.poolSize });
   try {
-    await run(env, db);
+    await run(env, db, database.url);
   } finally {
     await db.end();
     await env.teardown();

@@ -2,6 +2,7 @@
  * `npm run bench [-- name]`: runs the benchmarks under test/bench/. Each prints its figures
  * beside a baseline measured in the same run.
  */
+import { apiBench } from './api.js';
 import { ingestBench } from './ingest.js';
 import { rulesBench } from './rules.js';
 import { triageBench } from './triage.js';
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   triage: triageBench,
   rules: rulesBench,
   ingest: ingestBench,
+  api: apiBench,
 };
 
 const only = process.argv.slice(2);

@@ -1,0 +1,177 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { createOrganization } from '../../db/platform/organizations.js';
+import { insertUser } from '../../db/platform/users.js';
+import { raiseAlert } from '../../db/triage/alerts.js';
+import { insertCustomer } from '../../db/triage/customers.js';
+import {
+  claimTransactionKeys,
+  insertTransactions,
+  type TransactionInput,
+} from '../../db/triage/transactions.js';
+import { FieldCipher } from '../../lib/field-encryption.js';
+import { createLogger } from '../../lib/logger.js';
+import { hashPassword } from '../../lib/passwords.js';
+import { withBenchEnvironment } from './environment.js';
+
+const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
+  new Promise<{ url: string; close: () => void }>((resolve) => {
+    const s = serve({ fetch, hostname: '127.0.0.1', port: 0 }, () =>
+      resolve({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, close: () => s.close() }),
+    );
+  });
+
+async function load(url: string, headers: Record<string, string>, seconds: number) {
+  const r = await autocannon({ url, headers, connections: 8, duration: seconds });
+  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+/**
+ * `npm run bench -- api`: three authenticated reads through the whole app (auth, rate limits,
+ * validation, the query, JSON) beside a bare Hono + pg server running the same SELECT over the
+ * same data, in the same run: loopback load at 8 connections for BENCH_SECONDS (10) each.
+ * Target: ≥ 0.5× bare on every row; p99 < 50 ms.
+ */
+export async function apiBench(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  await withBenchEnvironment({ poolSize: 10 }, async (env, db, databaseUrl) => {
+    const cipher = FieldCipher.ephemeral();
+    const org = await createOrganization(db, `bench-${randomUUID()}`);
+    await insertUser(db, {
+      orgId: org.id,
+      email: 'api-bench@bench.test',
+      name: 'Bench',
+      role: 'admin',
+      passwordHash: await hashPassword('bench-password-long-enough'),
+    });
+    const customers: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const c = await insertCustomer(
+        db,
+        org.id,
+        { external_id: `api-${i}`, first_name: 'Bench', last_name: `No${i}`, email: `b${i}@bench.test` },
+        cipher,
+      );
+      customers.push(c.id);
+    }
+    const rows: TransactionInput[] = Array.from({ length: 5000 }, (_, i) => ({
+      external_id: `tx-${i}`,
+      customer_id: customers[i % customers.length]!,
+      account_id: null,
+      card_id: null,
+      amount: (10 + (i % 90)).toFixed(2),
+      currency: 'USD',
+      transaction_type: 'purchase',
+      merchant_name: `Shop ${i % 50}`,
+      merchant_category: 'retail',
+      channel: 'card_not_present',
+      status: 'completed',
+      transaction_date: new Date(Date.now() - i * 60_000).toISOString(),
+    }));
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const ids = await claimTransactionKeys(db, org.id, chunk);
+      await insertTransactions(
+        db,
+        org.id,
+        chunk.map((t) => ({ ...t, id: ids.get(t.external_id)! })),
+      );
+    }
+    for (let i = 0; i < 200; i++) {
+      await raiseAlert(db, org.id, {
+        customer_id: customers[i]!,
+        transaction_id: null,
+        card_id: null,
+        alert_type: 'manual_review',
+        priority: (['low', 'medium', 'high'] as const)[i % 3]!,
+        title: 'Review',
+        description: 'bench',
+        data: {},
+        dedup_key: `bench-${i}`,
+      });
+    }
+
+    const app = createApp({
+      config: {
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        CARD_HASH_KEY: randomBytes(32).toString('hex'),
+        JWT_ISSUER: 'sentinel-bench',
+        ACCESS_TOKEN_TTL_SECONDS: 3600,
+        REFRESH_TOKEN_TTL_SECONDS: 3600,
+        CORS_ORIGINS: [],
+        BODY_LIMIT_BYTES: 1024 * 1024,
+        TASK_QUEUE_PREFIX: 'bench-',
+        RATE_LIMIT_PER_USER: 1_000_000_000,
+        RATE_LIMIT_PER_IP: 1_000_000_000,
+      },
+      db,
+      cipher,
+      temporal: env.client,
+      log: createLogger({ level: 'silent' }),
+    });
+    const sentinel = await listen(app.fetch);
+    const login = (await (
+      await fetch(`${sentinel.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'api-bench@bench.test', password: 'bench-password-long-enough' }),
+      })
+    ).json()) as { access_token: string };
+
+    // The baseline: the same SELECTs, no auth, limits or validation.
+    const bare = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const bareApp = new Hono()
+      .get('/transactions', async (c) =>
+        c.json(
+          (
+            await bare.query(
+              'SELECT * FROM transactions WHERE org_id = $1 ORDER BY transaction_date DESC, id DESC LIMIT 51',
+              [org.id],
+            )
+          ).rows,
+        ),
+      )
+      .get('/alerts', async (c) =>
+        c.json(
+          (
+            await bare.query(
+              'SELECT * FROM alerts WHERE org_id = $1 ORDER BY priority_rank DESC, created_at DESC, id DESC LIMIT 21',
+              [org.id],
+            )
+          ).rows,
+        ),
+      )
+      .get('/customer', async (c) =>
+        c.json(
+          (await bare.query('SELECT * FROM customers WHERE org_id = $1 AND id = $2', [org.id, customers[7]]))
+            .rows[0],
+        ),
+      );
+    const baseline = await listen(bareApp.fetch);
+
+    const auth = { authorization: `Bearer ${login.access_token}` };
+    const reads = [
+      ['transactions page (50)', '/api/v1/transactions?limit=50', '/transactions'],
+      ['alerts page (20)', '/api/v1/alerts?limit=20', '/alerts'],
+      ['one customer', `/api/v1/customers/${customers[7]}`, '/customer'],
+    ] as const;
+    const lines = ['read                      sentinel rps  p50  p99 |  bare rps  p50  p99 | ratio'];
+    for (const [name, path, barePath] of reads) {
+      const s = await load(`${sentinel.url}${path}`, auth, seconds);
+      const b = await load(`${baseline.url}${barePath}`, {}, seconds);
+      lines.push(
+        `${name.padEnd(24)} ${s.rps.toFixed(0).padStart(12)} ${String(s.p50).padStart(4)} ${String(s.p99).padStart(4)} | ${b.rps.toFixed(0).padStart(8)} ${String(b.p50).padStart(4)} ${String(b.p99).padStart(4)} | ${(s.rps / b.rps).toFixed(2)}×`,
+      );
+    }
+    process.stdout.write(`\napi: 8 connections, ${seconds} s each (latency in ms)\n${lines.join('\n')}\n`);
+    sentinel.close();
+    baseline.close();
+    await bare.end();
+  });
+}

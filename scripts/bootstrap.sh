@@ -38,3 +38,10 @@ if [ ${#need[@]} -gt 0 ]; then
     [ -x "$TOOLS/bin/$name" ] || { echo "bootstrap: $b did not install" >&2; exit 1; }
   done
 fi
+
+# Chromium for the docs page test (test/api/docs-browser.test.ts), from Debian where we may install.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "bootstrap: installing chromium (Debian) for the browser test" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 ||
+    echo "bootstrap: chromium did not install; the browser test will say so" >&2
+fi

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** /docs in a real headless browser with every request off this server refused: it must render. */
+const CHROMIUM = '/usr/bin/chromium';
+let h: Harness;
+let browser: Browser;
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: npm run bootstrap installs it (Debian)`);
+  h = await startHarness();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+describe('the API reference page', () => {
+  it('renders every operation offline, from assets this server serves', async () => {
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(h.baseUrl)) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    await page.goto(`${h.baseUrl}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    const operations = await page.locator('.opblock').count();
+    const doc = (await (await fetch(`${h.baseUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    expect(operations).toBe(documented);
+    expect(await page.locator('.info .title').innerText()).toContain('Sentinel');
+    expect(foreign).toEqual([]);
+  });
+});

@@ -64,8 +64,8 @@ export function codecRoutes(deps: { db: Db; codec: PayloadCodec | undefined }) {
       await auditRequest(deps.db, c, {
         action: 'workflow.payloads_decoded',
         resourceType: 'workflow',
-        resourceId: c.req.header('x-namespace') ?? null,
-        after: { payloads: payloads.length },
+        resourceId: null,
+        after: { payloads: payloads.length, namespace: c.req.header('x-namespace')?.slice(0, 200) ?? null },
       });
       return c.json({ payloads: decoded.map(toJson) }, 200);
     })

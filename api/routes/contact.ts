@@ -224,7 +224,14 @@ export function contactRoutes(deps: {
       if (!link.ok) return c.html(page(link.title, link.text), link.status);
       // The first use claims the link (and its pair): a replay, or the other answer, records nothing.
       const claimed = await contacts.claimAnswerLink(db, link.contact.id);
-      const recorded = claimed !== null && (await reply(claimed, { answer: link.answer, via: 'link' }));
+      let recorded = false;
+      try {
+        recorded = claimed !== null && (await reply(claimed, { answer: link.answer, via: 'link' }));
+      } catch (err) {
+        // Temporal could not take it: the customer may try the link again.
+        await contacts.releaseAnswerLink(db, link.contact.id);
+        throw err;
+      }
       if (!recorded) return c.html(page(link.title, GONE), 410);
       return c.html(page(link.title, 'Thank you, your answer has been recorded.'), 200);
     });

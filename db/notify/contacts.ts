@@ -111,6 +111,11 @@ export function claimAnswerLink(db: Queryable, id: string): Promise<ContactRow |
     RETURNING ${columns}`);
 }
 
+/** Gives a claimed link back when its answer could not be delivered. */
+export async function releaseAnswerLink(db: Queryable, id: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE customer_contacts SET link_used_at = NULL WHERE id = ${id}`);
+}
+
 export function updateContact(
   db: Queryable,
   orgId: string,

@@ -189,9 +189,9 @@ export function createApp(deps: AppDeps) {
   });
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));
   app.route(API_BASE, authRoutes({ db, sessions }));
-  app.route(API_BASE, userRoutes({ db }));
+  app.route(API_BASE, userRoutes({ db, revocations }));
   app.route(API_BASE, organizationRoutes({ db }));
-  app.route(API_BASE, apiKeyRoutes({ db }));
+  app.route(API_BASE, apiKeyRoutes({ db, revocations }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));
   app.route(

@@ -55,6 +55,15 @@ export class Revocations {
     return () => this.watchers.delete(check);
   }
 
+  /** What this replica revoked itself takes effect here at once (others see it within a poll). */
+  noteRevoked(r: { apiKeyIds?: string[]; user?: { id: string; tokenVersion: number } }): void {
+    for (const id of r.apiKeyIds ?? []) this.keys.set(id, Date.now());
+    if (r.user && (this.versions.get(r.user.id)?.version ?? 0) < r.user.tokenVersion) {
+      this.versions.set(r.user.id, { version: r.user.tokenVersion, at: Date.now() });
+    }
+    for (const check of [...this.watchers]) check();
+  }
+
   stop(): void {
     clearInterval(this.timer);
   }

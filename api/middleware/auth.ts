@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { findActiveApiKey } from '../../db/platform/api-keys.js';
+import { findActiveApiKey, type ApiKeyRow } from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
 import { can, type Permission } from '../../lib/roles.js';
 import type { Revocations } from '../auth/revocations.js';
@@ -13,11 +13,15 @@ export type Authenticator = (c: Context<AppEnv>) => Promise<Principal>;
  * Who is calling: staff by `Authorization: Bearer <jwt>`, services by `X-API-Key`. The principal's
  * organisation scopes every query of the request.
  */
+/** A key's row is reused this long; a revocation still ends it within a poll (api/auth/revocations.ts). */
+const API_KEY_CACHE_MS = 30_000;
+
 export function createAuthenticator(deps: {
   db: Db;
   tokens: TokenService;
   revocations: Revocations;
 }): Authenticator {
+  const keys = new Map<string, { key: ApiKeyRow; until: number }>();
   return async (c) => {
     // Browsers' EventSource cannot send headers: the streams also take ?access_token=.
     const streamToken =
@@ -42,9 +46,29 @@ export function createAuthenticator(deps: {
       return principal;
     }
     if (apiKey) {
-      const key = await findActiveApiKey(deps.db, sha256(apiKey));
-      if (!key) throw unauthorized('The API key is invalid or revoked');
-      return { orgId: key.org_id, role: key.role, actorType: 'api_key', actorId: key.id };
+      const hash = sha256(apiKey);
+      const now = Date.now();
+      let cached = keys.get(hash);
+      if (!cached || cached.until <= now) {
+        const key = await findActiveApiKey(deps.db, hash); // also stamps last_used_at, once per TTL
+        if (!key) throw unauthorized('The API key is invalid or revoked');
+        cached = { key, until: now + API_KEY_CACHE_MS };
+        keys.set(hash, cached);
+        if (keys.size > 10_000) keys.delete(keys.keys().next().value!);
+      }
+      const { key } = cached;
+      const principal: Principal = {
+        orgId: key.org_id,
+        role: key.role,
+        actorType: 'api_key',
+        actorId: key.id,
+      };
+      await deps.revocations.ready();
+      if (deps.revocations.isRevoked(principal) || (key.expires_at && Date.parse(key.expires_at) <= now)) {
+        keys.delete(hash);
+        throw unauthorized('The API key is invalid or revoked');
+      }
+      return principal;
     }
     throw unauthorized();
   };

@@ -1,3 +1,4 @@
+import type { Revocations } from '../auth/revocations.js';
 import { z } from '@hono/zod-openapi';
 import * as keys from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
@@ -37,7 +38,7 @@ const revoke = securedRoute('api_keys:manage', {
 
 const publicKey = ({ org_id: _org, ...k }: keys.ApiKeyRow) => k;
 
-export function apiKeyRoutes(deps: { db: Db }) {
+export function apiKeyRoutes(deps: { db: Db; revocations: Revocations }) {
   return newRouter()
     .openapi(create, async (c) => {
       const body = c.req.valid('json');
@@ -68,6 +69,7 @@ export function apiKeyRoutes(deps: { db: Db }) {
     .openapi(revoke, async (c) => {
       const row = await keys.revokeApiKey(deps.db, c.get('principal').orgId, c.req.valid('param').id);
       if (!row) throw notFound('api key');
+      deps.revocations.noteRevoked({ apiKeyIds: [row.id] });
       await auditRequest(deps.db, c, {
         action: 'api_key.revoked',
         resourceType: 'api_key',

@@ -19,6 +19,7 @@ import {
   securedRoute,
 } from '../router.js';
 import type { AppEnv } from '../env.js';
+import type { Revocations } from '../auth/revocations.js';
 import { changeUser, revokeUserAccess, type StaffActor } from '../../commands/platform/user-access.js';
 
 export const UserSchema = users.userRow.openapi('User');
@@ -120,7 +121,7 @@ const revoke = securedRoute('users:write', {
   },
 });
 
-export function userRoutes(deps: { db: Db }) {
+export function userRoutes(deps: { db: Db; revocations: Revocations }) {
   const actorOf = (c: Context<AppEnv>): StaffActor => {
     const p = c.get('principal');
     return { type: p.actorType, id: p.actorId, requestId: c.get('requestId') };
@@ -174,6 +175,7 @@ export function userRoutes(deps: { db: Db }) {
       }
       const user = await changeUser(deps.db, p.orgId, id, body, actorOf(c));
       if (!user) throw notFound('user');
+      deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version } });
       return c.json(user, 200);
     })
     .openapi(revoke, async (c) => {
@@ -184,6 +186,8 @@ export function userRoutes(deps: { db: Db }) {
         actorOf(c),
       );
       if (!result) throw notFound('user');
-      return c.json(result, 200);
+      const { revoked, ...counts } = result;
+      deps.revocations.noteRevoked(revoked);
+      return c.json(counts, 200);
     });
 }

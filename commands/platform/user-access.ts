@@ -44,13 +44,17 @@ export async function revokeUserAccess(
   orgId: string,
   userId: string,
   actor: StaffActor,
-): Promise<{ sessions_revoked: number; api_keys_revoked: number } | null> {
+): Promise<{
+  sessions_revoked: number;
+  api_keys_revoked: number;
+  revoked: { apiKeyIds: string[]; user: { id: string; tokenVersion: number } };
+} | null> {
   return db.transaction(async (t) => {
-    if (!(await users.revokeUserTokens(t, orgId, userId))) return null;
-    const result = {
-      sessions_revoked: await revokeUserSessions(t, orgId, userId),
-      api_keys_revoked: await revokeApiKeysCreatedBy(t, orgId, userId),
-    };
+    const user = await users.revokeUserTokens(t, orgId, userId);
+    if (!user) return null;
+    const sessions = await revokeUserSessions(t, orgId, userId);
+    const keyIds = [...(await revokeApiKeysCreatedBy(t, orgId, userId))];
+    const result = { sessions_revoked: sessions, api_keys_revoked: keyIds.length };
     await appendAudit(t, {
       orgId,
       actorType: actor.type,
@@ -61,6 +65,9 @@ export async function revokeUserAccess(
       after: result,
       requestId: actor.requestId,
     });
-    return result;
+    return {
+      ...result,
+      revoked: { apiKeyIds: keyIds, user: { id: userId, tokenVersion: user.token_version } },
+    };
   });
 }

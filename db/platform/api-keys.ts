@@ -56,12 +56,15 @@ export function revokeApiKey(db: Queryable, orgId: string, id: string): Promise<
     RETURNING ${columns}`);
 }
 
-/** Revokes the API keys a user created (when their access is withdrawn). */
-export async function revokeApiKeysCreatedBy(db: Queryable, orgId: string, userId: string): Promise<number> {
-  const r = await db.query(sql.unsafe`
+/** Revokes the API keys a user created (when their access is withdrawn); answers their ids. */
+export function revokeApiKeysCreatedBy(
+  db: Queryable,
+  orgId: string,
+  userId: string,
+): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
     UPDATE api_keys SET revoked_at = now()
-    WHERE org_id = ${orgId} AND created_by = ${userId} AND revoked_at IS NULL`);
-  return r.rowCount;
+    WHERE org_id = ${orgId} AND created_by = ${userId} AND revoked_at IS NULL RETURNING id`);
 }
 
 /** API keys revoked after `since` (all organisations: the cache is per replica). */

@@ -17,7 +17,13 @@ const BASE = `/docs/assets/${VERSION}`;
 
 /** The API reference page (`/docs`) and its assets, which never change for a version: cached for a year. */
 export function docsRoutes(openapiUrl: string) {
-  const files = new Map(Object.keys(ASSETS).map((name) => [name, fs.readFileSync(path.join(DIST, name))]));
+  // Read on first request, not at start-up: most processes (workers' tests, replicas) never serve them.
+  const files = new Map<string, Buffer>();
+  const asset = (name: string) => {
+    if (!(name in ASSETS)) return undefined;
+    if (!files.has(name)) files.set(name, fs.readFileSync(path.join(DIST, name)));
+    return files.get(name);
+  };
   const init = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(openapiUrl)}, dom_id: '#swagger-ui', deepLinking: true });\n`;
   const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -30,7 +36,7 @@ export function docsRoutes(openapiUrl: string) {
     .get(`${BASE}/init.js`, (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get(`${BASE}/:file`, (c) => {
       const name = c.req.param('file');
-      const body = files.get(name);
+      const body = asset(name);
       if (!body) return c.notFound();
       return c.body(new Uint8Array(body), 200, {
         'content-type': ASSETS[name]!,

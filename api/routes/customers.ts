@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { phoneNumber } from '../../lib/phone.js';
 import type { Client } from '@temporalio/client';
-import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { setAccountBalance } from '../../commands/triage/set-account-balance.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
@@ -16,7 +15,7 @@ import { maskAddress, maskCard, maskEmail, maskPhone } from '../../lib/masking.j
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
 import { auditPiiViewed, auditRequest } from '../audit.js';
-import type { AppEnv, Principal } from '../env.js';
+import type { Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import {
   conflictResponses,
@@ -247,8 +246,6 @@ export function customerRoutes(deps: {
   taskQueuePrefix: string;
   log: Logger;
 }) {
-  const auditPiiSeen = (c: Context<AppEnv>, id: string | null, ids: string[]) =>
-    auditPiiViewed(deps.db, c, ids, { type: 'customer', id });
   const { db, cipher } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
     const c = await customers.getCustomer(db, orgId, id);
@@ -279,9 +276,9 @@ export function customerRoutes(deps: {
       // Without pii:read, search does not look at email: it must not confirm an address.
       const rows = await customers.listCustomers(db, p.orgId, { ...q, searchEmail: can(p.role, 'pii:read') });
       const page = toPage(rows, q.limit);
-      await auditPiiSeen(
+      await auditPiiViewed(
+        db,
         c,
-        null,
         page.data.map((r) => r.id),
       );
       return c.json({ ...page, data: page.data.map((r) => customerView(r, p, cipher)) }, 200);
@@ -289,7 +286,7 @@ export function customerRoutes(deps: {
     .openapi(routes.get, async (c) => {
       const p = c.get('principal');
       const row = await requireCustomer(p.orgId, c.req.valid('param').id);
-      await auditPiiSeen(c, row.id, [row.id]);
+      await auditPiiViewed(db, c, [row.id], { type: 'customer', id: row.id });
       return c.json(customerView(row, p, cipher), 200);
     })
     .openapi(routes.patch, async (c) => {

@@ -72,32 +72,10 @@ export function getContactById(db: Queryable, id: string): Promise<ContactRow | 
 /** The organisation's contact awaiting an SMS answer from this number (E.164), newest first. */
 export function findAwaitingByPhone(db: Queryable, orgId: string, phone: string): Promise<ContactRow | null> {
   return db.maybeOne(sql.type(contactRow)`
-    SELECT ${sql.join(
-      [
-        'id',
-        'org_id',
-        'customer_id',
-        'case_id',
-        'template',
-        'variables',
-        'channels',
-        'expect_reply',
-        'reply_timeout_seconds',
-        'status',
-        'current_channel',
-        'answer',
-        'answered_via',
-        'replied_at',
-        'link_used_at',
-        'created_at',
-        'updated_at',
-      ].map((c) => sql.identifier(['k', c])),
-      sql.fragment`, `,
-    )}
-    FROM customer_contacts k JOIN customers c ON c.org_id = k.org_id AND c.id = k.customer_id
-    WHERE k.org_id = ${orgId} AND c.org_id = ${orgId} AND c.phone = ${phone}
-      AND k.status = 'awaiting_reply' AND k.current_channel = 'sms'
-    ORDER BY k.created_at DESC LIMIT 1`);
+    SELECT ${columns} FROM customer_contacts
+    WHERE org_id = ${orgId} AND status = 'awaiting_reply' AND current_channel = 'sms'
+      AND customer_id IN (SELECT id FROM customers WHERE org_id = ${orgId} AND phone = ${phone})
+    ORDER BY created_at DESC LIMIT 1`);
 }
 
 /**

@@ -9,15 +9,11 @@ import { createOrganization } from '../../db/platform/organizations.js';
 import { insertUser } from '../../db/platform/users.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { insertCustomer } from '../../db/triage/customers.js';
-import {
-  claimTransactionKeys,
-  insertTransactions,
-  type TransactionInput,
-} from '../../db/triage/transactions.js';
+import type { TransactionInput } from '../../db/triage/transactions.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../lib/passwords.js';
-import { withBenchEnvironment } from './environment.js';
+import { seedTransactions, withBenchEnvironment } from './environment.js';
 
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
   new Promise<{ url: string; close: () => void }>((resolve) => {
@@ -74,15 +70,7 @@ export async function apiBench(): Promise<void> {
       status: 'completed',
       transaction_date: new Date(Date.now() - i * 60_000).toISOString(),
     }));
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
-      const ids = await claimTransactionKeys(db, org.id, chunk);
-      await insertTransactions(
-        db,
-        org.id,
-        chunk.map((t) => ({ ...t, id: ids.get(t.external_id)! })),
-      );
-    }
+    await seedTransactions(db, org.id, rows);
     for (let i = 0; i < 200; i++) {
       await raiseAlert(db, org.id, {
         customer_id: customers[i]!,

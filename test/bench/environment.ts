@@ -6,8 +6,26 @@ import { dropDatabase, ensureDatabase } from '../../db/ensure-database.js';
 import { migrate } from '../../db/migrate.js';
 import { createDb, type Db } from '../../db/pool.js';
 import { createLogger } from '../../lib/logger.js';
+import {
+  claimTransactionKeys,
+  insertTransactions,
+  type TransactionInput,
+} from '../../db/triage/transactions.js';
 import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+
+/** Stores benchmark transactions in chunks of 1,000, as POST /transactions would. */
+export async function seedTransactions(db: Db, orgId: string, rows: TransactionInput[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const ids = await claimTransactionKeys(db, orgId, chunk);
+    await insertTransactions(
+      db,
+      orgId,
+      chunk.map((t) => ({ ...t, id: ids.get(t.external_id)! })),
+    );
+  }
+}
 
 /**
  * What every benchmark runs on: a fresh migrated database and a real Temporal dev server, both

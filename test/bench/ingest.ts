@@ -8,16 +8,12 @@ import { insertUser } from '../../db/platform/users.js';
 import { insertAccount } from '../../db/triage/accounts.js';
 import { insertCard } from '../../db/triage/cards.js';
 import { insertCustomer } from '../../db/triage/customers.js';
-import {
-  claimTransactionKeys,
-  insertTransactions,
-  type TransactionInput,
-} from '../../db/triage/transactions.js';
+import type { TransactionInput } from '../../db/triage/transactions.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { createWorkers } from '../../workers/create-workers.js';
-import { withBenchEnvironment } from './environment.js';
+import { seedTransactions, withBenchEnvironment } from './environment.js';
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -88,15 +84,7 @@ export async function ingestBench(): Promise<void> {
         status: 'completed' as const,
       })),
     );
-    for (let i = 0; i < history.length; i += 1000) {
-      const chunk = history.slice(i, i + 1000);
-      const ids = await claimTransactionKeys(db, org.id, chunk);
-      await insertTransactions(
-        db,
-        org.id,
-        chunk.map((t) => ({ ...t, id: ids.get(t.external_id)! })),
-      );
-    }
+    await seedTransactions(db, org.id, history);
 
     const config = {
       JWT_SECRET: randomBytes(32).toString('hex'),

@@ -11,7 +11,8 @@ import type { Config } from '../lib/config.js';
 import { InvalidCursorError } from '../lib/pagination.js';
 import { SessionService } from './auth/sessions.js';
 import { TokenService } from './auth/tokens.js';
-import { ApiError, unauthorized } from './errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../lib/domain-errors.js';
+import { ApiError, notFound, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
 import { Revocations } from './auth/revocations.js';
@@ -20,7 +21,8 @@ import { docsRoutes } from './docs.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
-import { actionRoutes } from './routes/actions.js';
+import { cardRoutes } from './routes/cards.js';
+import { disputeRoutes } from './routes/disputes.js';
 import { alertRoutes } from './routes/alerts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
@@ -200,7 +202,8 @@ export function createApp(deps: AppDeps) {
   );
   app.route(API_BASE, transactionRoutes({ ...workflows, thresholds: config.SCREENING_THRESHOLDS }));
   app.route(API_BASE, alertRoutes(workflows));
-  app.route(API_BASE, actionRoutes(workflows));
+  app.route(API_BASE, cardRoutes(workflows));
+  app.route(API_BASE, disputeRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
   app.route(API_BASE, privacyRoutes({ db, cipher: deps.cipher }));
   app.route(API_BASE, rulesRoutes(workflows));
@@ -277,6 +280,12 @@ export function createApp(deps: AppDeps) {
         malformed ? 'malformed_json' : 'bad_request',
         malformed ? 'The request body is not valid JSON' : err.message || 'Bad request',
       );
+    } else if (err instanceof ConflictError) {
+      apiError = new ApiError(409, 'conflict', err.message);
+    } else if (err instanceof UnprocessableError) {
+      apiError = new ApiError(422, 'unprocessable', err.message);
+    } else if (err instanceof NotFoundError) {
+      apiError = notFound(err.what);
     } else if (err instanceof InvalidCursorError) {
       apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
         issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],

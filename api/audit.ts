@@ -3,7 +3,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { appendAudit, type AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
 import { can } from '../lib/roles.js';
-import type { AppEnv } from './env.js';
+import type { Actor } from '../workflows/platform/actor.js';
+import type { AppEnv, Principal } from './env.js';
 
 /** Appends an audit event for the calling principal, with the request's id and client address. */
 export async function auditRequest(
@@ -46,3 +47,6 @@ export async function auditPiiViewed(
     after: { customer_ids: [...new Set(customerIds)] },
   });
 }
+
+/** The calling principal as the timeline and the audit trail name actors. */
+export const principalActor = (p: Principal): Actor => ({ type: p.actorType, id: p.actorId });

@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import client from 'prom-client';
-import { sql } from 'slonik';
-import { z } from 'zod';
+import { deliveryCounts } from '../db/notify/deliveries.js';
+import { providerStates } from '../db/notify/provider-health.js';
 import type { Db } from '../db/pool.js';
 import { CONTEXTS, taskQueue } from '../temporal/task-queues.js';
 import type { AppEnv } from './env.js';
@@ -43,10 +43,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const rows = await deps.db.any(sql.type(
-          z.object({ channel: z.string(), status: z.string(), n: z.number() }),
-        )`
-          SELECT channel, status, count(*)::int AS n FROM notification_deliveries GROUP BY channel, status`);
+        const rows = await deliveryCounts(deps.db);
         this.reset();
         for (const r of rows) this.set({ channel: r.channel, status: r.status }, r.n);
       });
@@ -60,8 +57,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const rows = await deps.db.any(sql.type(z.object({ provider: z.string(), state: z.string() }))`
-          SELECT provider, state FROM provider_health`);
+        const rows = await providerStates(deps.db);
         this.reset();
         for (const r of rows)
           for (const state of ['closed', 'open', 'half_open'])

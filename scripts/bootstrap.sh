@@ -6,10 +6,15 @@ cd "$(dirname "$0")/.."
 
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
-# npm packages: install when node_modules is absent or older than the lock file.
+# npm packages: install when node_modules is absent or older than the lock file. `npm ci` installs
+# exactly the committed lock and never rewrites it, so a fresh clone stays clean.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "bootstrap: installing npm packages" >&2
-  npm install --no-audit --no-fund --loglevel=error
+  if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    npm install --no-audit --no-fund --loglevel=error
+  fi
   touch node_modules/.package-lock.json
 fi
 

@@ -35,6 +35,8 @@ export default async function setup(project: TestProject) {
       executable: { type: 'existing-path', path: temporalCliPath() },
       ip: '127.0.0.1',
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      // The server's own warnings (a task cancelled as a test file's workers stop) are not the suite's.
+      log: { format: 'pretty', level: 'never' },
     },
   });
   project.provide('databaseUrl', database.url);

@@ -10,7 +10,7 @@ import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
 import { providersFromConfig } from '../activities/notify/providers/index.js';
 import { ensureSchedules } from '../temporal/schedules.js';
 import { createWorkers } from './create-workers.js';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 /**
  * Worker process: serves every context's task queue (or those in WORKER_CONTEXTS, so each can run
@@ -23,12 +23,20 @@ async function main(): Promise<void> {
     serviceName: config.OTEL_SERVICE_NAME ?? 'sentinel-worker',
   });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
-  if (config.WORKER_METRICS_ADDRESS) {
+  // The SDK's own log lines (an activity attempt that failed, a workflow task retried) go to the
+  // worker's log at its level, not to the console.
+  const sdkLevel = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const;
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel[config.LOG_LEVEL as keyof typeof sdkLevel] ?? 'ERROR', (e) => {
+      const level =
+        e.level === 'TRACE' ? 'trace' : (e.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      log[level]({ ...e.meta, sdk: true }, e.message);
+    }),
     // Workflow and activity counts, latencies and failures by type, and task slots and polls.
-    Runtime.install({
+    ...(config.WORKER_METRICS_ADDRESS && {
       telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } },
-    });
-  }
+    }),
+  });
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });

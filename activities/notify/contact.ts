@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { emitEvent } from '../../db/platform/events.js';
+import { record } from '../../commands/record.js';
 import * as contacts from '../../db/notify/contacts.js';
 import { createNotification } from '../../db/notify/notifications.js';
 import type { Db } from '../../db/pool.js';
-import { appendCaseEvent } from '../../db/triage/cases.js';
+import type { CaseEventType } from '../../workflows/triage/case-events.js';
 import { CONTACT_TEMPLATES } from '../../lib/contact-templates.js';
 import { render } from '../../lib/templates.js';
 
@@ -11,24 +11,26 @@ export type ContactDeps = { db: Db };
 
 /** The customer-contact side effects: the asking message, the answer, the fallbacks. Idempotent by contact and channel. */
 export function createContactActivities({ db }: ContactDeps) {
-  async function timeline(c: contacts.ContactRow, type: string, data: Record<string, unknown>, key: string) {
-    await emitEvent(db, {
-      orgId: c.org_id,
-      streams: c.case_id ? ['notifications', `case:${c.case_id}`] : ['notifications'],
-      type,
-      payload: { contact_id: c.id, customer_id: c.customer_id, ...data },
-      dedupKey: key,
-    });
-    if (c.case_id) {
-      await appendCaseEvent(db, c.org_id, {
-        case_id: c.case_id,
+  const timeline = (
+    c: contacts.ContactRow,
+    type: CaseEventType,
+    data: Record<string, unknown>,
+    key: string,
+  ) =>
+    db.transaction((t) =>
+      record(t, {
+        orgId: c.org_id,
+        caseId: c.case_id,
         type,
-        actor: 'system',
+        actor: { type: 'system', id: 'customerContact' },
         data: { contact_id: c.id, ...data },
-        dedup_key: key,
-      });
-    }
-  }
+        key,
+        stream: {
+          names: c.case_id ? ['notifications', `case:${c.case_id}`] : ['notifications'],
+          payload: { contact_id: c.id, customer_id: c.customer_id, ...data },
+        },
+      }),
+    );
 
   const load = async (orgId: string, contactId: string) => {
     const c = await contacts.getContact(db, orgId, contactId);
@@ -76,7 +78,7 @@ export function createContactActivities({ db }: ContactDeps) {
         c,
         'customer_contacted',
         { channel: input.channel, notification_id: row.id },
-        `contacted:${c.id}:${input.channel}`,
+        `${c.id}:${input.channel}`,
       );
       return { notificationId: row.id };
     },
@@ -88,7 +90,7 @@ export function createContactActivities({ db }: ContactDeps) {
         answer: input.answer,
         answered_via: input.via,
       });
-      await timeline(c, 'customer_replied', { answer: input.answer, via: input.via }, `replied:${c.id}`);
+      await timeline(c, 'customer_replied', { answer: input.answer, via: input.via }, c.id);
     },
 
     async finishContact(input: {
@@ -108,12 +110,7 @@ export function createContactActivities({ db }: ContactDeps) {
         status: input.status,
         current_channel: input.status === 'callback_requested' ? 'phone' : undefined,
       });
-      await timeline(
-        c,
-        input.status === 'no_reply' ? 'customer_no_reply' : 'callback_requested',
-        {},
-        `${input.status}:${c.id}`,
-      );
+      await timeline(c, input.status === 'no_reply' ? 'customer_no_reply' : 'callback_requested', {}, c.id);
     },
   };
 }

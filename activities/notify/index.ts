@@ -1,12 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { sql } from 'slonik';
-import { z } from 'zod';
 import { appendAudit } from '../../db/platform/audit.js';
 import { emitEvent } from '../../db/platform/events.js';
 import * as deliveries from '../../db/notify/deliveries.js';
 import * as health from '../../db/notify/provider-health.js';
 import { getNotification } from '../../db/notify/notifications.js';
 import { getPreferences } from '../../db/notify/preferences.js';
+import { activeTemplate } from '../../db/notify/templates.js';
 import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provider-status.js';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
@@ -63,9 +62,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
   }
 
   async function template(orgId: string, kind: string, channel: Channel): Promise<Template> {
-    const custom = await db.maybeOne(sql.type(z.object({ subject: z.string().nullable(), body: z.string() }))`
-      SELECT subject, body FROM notification_templates
-      WHERE org_id = ${orgId} AND kind = ${kind} AND channel = ${channel} AND active`);
+    const custom = await activeTemplate(db, orgId, kind, channel);
     return custom ?? DEFAULT_TEMPLATES[channel];
   }
 

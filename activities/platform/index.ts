@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { NotFoundError, sql } from 'slonik';
-import { z } from 'zod';
+import { NotFoundError } from 'slonik';
 import { enforceRetention } from '../../db/platform/audit.js';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
 import { resealCustomers } from '../../db/triage/customers.js';
+import { ensureTransactionPartitions } from '../../db/triage/transactions.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Client } from '@temporalio/client';
 import { sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
@@ -59,11 +59,7 @@ export function createPlatformActivities({
 
     /** Creates the missing monthly partitions of `transactions` (idempotent: existing ones are kept). */
     async ensureTransactionPartitions({ monthsAhead }: { monthsAhead: number }): Promise<number> {
-      return db.oneFirst(
-        sql.type(
-          z.object({ created: z.number() }),
-        )`SELECT ensure_transaction_partitions(1, ${monthsAhead}) AS created`,
-      );
+      return ensureTransactionPartitions(db, monthsAhead);
     },
 
     /** Idempotent: a retry after a crash finds the row completed and returns it unchanged. */

@@ -1,35 +1,9 @@
-import { emitEvent } from '../../db/platform/events.js';
+import { record } from '../../commands/record.js';
 import type { Queryable } from '../../db/pool.js';
 import * as runs from '../../db/triage/agent-runs.js';
-import { appendCaseEvent } from '../../db/triage/cases.js';
-import type { AgentContext } from './deps.js';
+import type { AgentContext } from './types.js';
 
-/** An agent's outcome on the case timeline and the alert and case streams, once (dedup key per alert and agent). */
-export async function recordAgentOutcome(
-  t: Queryable,
-  ctx: AgentContext,
-  agent: string,
-  batch: number,
-  type: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  await appendCaseEvent(t, ctx.orgId, {
-    case_id: ctx.caseId,
-    type,
-    actor: `agent:${agent}`,
-    data: { agent, batch, ...data },
-    dedup_key: `${type}:${ctx.alertId}:${agent}`,
-  });
-  await emitEvent(t, {
-    orgId: ctx.orgId,
-    streams: ['alerts', `case:${ctx.caseId}`],
-    type,
-    payload: { alert_id: ctx.alertId, case_id: ctx.caseId, agent, batch, ...data },
-    dedupKey: `${type}:${ctx.alertId}:${agent}`,
-  });
-}
-
-/** Finishes an agent's run and records the outcome, in one transaction the caller holds. */
+/** Finishes an agent's run and records its outcome once (per alert and agent), in the caller's transaction. */
 export async function finishAgentRun(
   t: Queryable,
   ctx: AgentContext,
@@ -38,12 +12,14 @@ export async function finishAgentRun(
   f: { status: 'completed' | 'failed' | 'skipped'; result?: Record<string, unknown>; error?: string },
 ): Promise<void> {
   await runs.finishRun(t, ctx.orgId, ctx.alertId, agent, f);
-  await recordAgentOutcome(
-    t,
-    ctx,
-    agent,
-    batch,
-    `agent_${f.status}`,
-    f.status === 'completed' ? { result: f.result } : { error: f.error },
-  );
+  const data = f.status === 'completed' ? { result: f.result } : { error: f.error };
+  await record(t, {
+    orgId: ctx.orgId,
+    caseId: ctx.caseId,
+    type: `agent_${f.status}`,
+    actor: { type: 'agent', id: agent },
+    data: { agent, batch, ...data },
+    key: `${ctx.alertId}:${agent}`,
+    stream: { payload: { alert_id: ctx.alertId, case_id: ctx.caseId, agent, batch, ...data } },
+  });
 }

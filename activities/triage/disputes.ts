@@ -1,40 +1,32 @@
-import { appendAudit } from '../../db/platform/audit.js';
-import { emitEvent } from '../../db/platform/events.js';
-import { appendCaseEvent } from '../../db/triage/cases.js';
+import { record } from '../../commands/record.js';
 import * as disputes from '../../db/triage/disputes.js';
-import type { Queryable } from '../../db/pool.js';
-import { actorOf, type TriageDeps } from './deps.js';
+import { parseActor, type Actor } from '../../workflows/platform/actor.js';
+import type { CaseEventType } from '../../workflows/triage/case-events.js';
+import type { TriageActivities, TriageDeps } from './types.js';
 
-async function record(
-  t: Queryable,
-  d: disputes.DisputeRow,
-  type: string,
-  actor: string,
-  data: Record<string, unknown>,
-  key: string,
-) {
-  const payload = { dispute_id: d.id, transaction_id: d.transaction_id, status: d.status, ...data };
-  await emitEvent(t, {
-    orgId: d.org_id,
-    streams: d.case_id ? ['alerts', `case:${d.case_id}`] : ['alerts'],
-    type,
-    payload,
-    dedupKey: key,
-  });
-  if (d.case_id) {
-    await appendCaseEvent(t, d.org_id, { case_id: d.case_id, type, actor, data: payload, dedup_key: key });
-  }
-}
+const LIFECYCLE: Actor = { type: 'system', id: 'disputeLifecycle' };
 
 /** The issuer's side of a dispute's lifecycle; each step moves the row once. */
-export function createDisputeActivities({ db }: TriageDeps) {
+export function createDisputeActivities({
+  db,
+}: TriageDeps): Pick<
+  TriageActivities,
+  'disputeReminder' | 'submitDispute' | 'resolveDispute' | 'expireDispute'
+> {
+  const payload = (d: disputes.DisputeRow, data: Record<string, unknown> = {}) => ({
+    dispute_id: d.id,
+    transaction_id: d.transaction_id,
+    status: d.status,
+    ...data,
+  });
+
   const transition = (
     orgId: string,
     disputeId: string,
     from: disputes.DisputeRow['status'][],
     to: disputes.DisputeRow['status'],
-    actor: string,
-    type: string,
+    actor: Actor,
+    type: CaseEventType,
     evidence?: unknown[],
   ) =>
     db.transaction(async (t) => {
@@ -44,59 +36,61 @@ export function createDisputeActivities({ db }: TriageDeps) {
         ...(evidence && { evidence }),
       });
       if (row) {
-        await record(t, row, type, actor, {}, `${type}:${disputeId}`);
         // Submissions and outcomes move money between issuer and network: on the audit trail.
-        const who = actor === 'system' ? { type: 'system' as const, id: 'disputeLifecycle' } : actorOf(actor);
-        await appendAudit(t, {
+        await record(t, {
           orgId,
-          actorType: who.type,
-          actorId: who.id,
-          action: type.replace('dispute_', 'dispute.'),
-          resourceType: 'dispute',
-          resourceId: disputeId,
-          before: { status: from },
-          after: { status: to, ...(evidence && { evidence_items: evidence.length }) },
-          dedupKey: `${type}:${disputeId}`,
+          caseId: row.case_id,
+          type,
+          actor,
+          data: payload(row),
+          key: disputeId,
+          audit: {
+            action: type.replace('dispute_', 'dispute.'),
+            resourceType: 'dispute',
+            resourceId: disputeId,
+            before: { status: from },
+            after: { status: to, ...(evidence && { evidence_items: evidence.length }) },
+          },
         });
       }
       return row?.status ?? (await disputes.getDispute(t, orgId, disputeId))?.status ?? null;
     });
 
   return {
-    async disputeReminder(input: { orgId: string; disputeId: string; daysLeft: number }) {
+    async disputeReminder(input) {
       const d = await disputes.getDispute(db, input.orgId, input.disputeId);
       if (!d || d.status !== 'unsubmitted') return;
       await db.transaction((t) =>
-        record(
-          t,
-          d,
-          'dispute_deadline_approaching',
-          'system',
-          { days_left: input.daysLeft, submit_by: d.submit_by },
-          `dispute_reminder:${d.id}:${input.daysLeft}`,
-        ),
+        record(t, {
+          orgId: d.org_id,
+          caseId: d.case_id,
+          type: 'dispute_deadline_approaching',
+          actor: LIFECYCLE,
+          data: payload(d, { days_left: input.daysLeft, submit_by: d.submit_by }),
+          key: `${d.id}:${input.daysLeft}`,
+        }),
       );
     },
-    submitDispute: (input: { orgId: string; disputeId: string; evidence: unknown[]; actor: string }) =>
+    submitDispute: (input) =>
       transition(
         input.orgId,
         input.disputeId,
         ['unsubmitted'],
         'submitted',
-        input.actor,
+        parseActor(input.actor),
         'dispute_submitted',
         input.evidence,
       ),
-    resolveDispute: (input: { orgId: string; disputeId: string; result: 'won' | 'lost'; actor: string }) =>
+    resolveDispute: (input) =>
       transition(
         input.orgId,
         input.disputeId,
         ['submitted'],
         input.result,
-        input.actor,
-        `dispute_${input.result}`,
+        parseActor(input.actor),
+        input.result === 'won' ? 'dispute_won' : 'dispute_lost',
       ),
-    expireDispute: (input: { orgId: string; disputeId: string }) =>
-      transition(input.orgId, input.disputeId, ['unsubmitted'], 'expired', 'system', 'dispute_expired'),
+    expireDispute: (input) =>
+      transition(input.orgId, input.disputeId, ['unsubmitted'], 'expired', LIFECYCLE, 'dispute_expired'),
   };
 }

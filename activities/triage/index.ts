@@ -1,23 +1,28 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { record } from '../../commands/record.js';
+import { addCaseNote } from '../../commands/triage/add-case-note.js';
+import { assignAlert } from '../../commands/triage/assign-alert.js';
+import { resolveAlert } from '../../commands/triage/resolve-alert.js';
 import { emitEvent } from '../../db/platform/events.js';
-import * as actions from '../../db/triage/alert-actions.js';
-import { alertView } from '../../db/triage/alert-actions.js';
 import * as alerts from '../../db/triage/alerts.js';
-import type { CaseRow } from '../../db/triage/cases.js';
+import { alertView } from '../../db/triage/alerts.js';
 import * as runs from '../../db/triage/agent-runs.js';
 import * as cases from '../../db/triage/cases.js';
 import * as transactions from '../../db/triage/transactions.js';
+import { ConflictError } from '../../lib/domain-errors.js';
+import { parseActor } from '../../workflows/platform/actor.js';
 import { DEFAULT_THRESHOLDS, screenTransaction as screen } from '../../workflows/triage/screening.js';
-import { SLA_MS, type Priority } from '../../workflows/triage/sla.js';
+import { SLA_MS } from '../../workflows/triage/sla.js';
 import { AGENT_IMPLS } from './agents/index.js';
-import { actorOf, workflowActor, type AgentContext, type TriageDeps } from './deps.js';
+import { workflowActor } from './deps.js';
+import type { TriageActivities, TriageDeps } from './types.js';
 import { finishAgentRun } from './agent-outcome.js';
 import { screeningFeatures } from './features.js';
 import { createCardFreezeActivities } from './card-freeze.js';
 import { createContactAgentActivities } from './contact-agent.js';
 import { createDisputeActivities } from './disputes.js';
 
-export type { TriageDeps } from './deps.js';
+export type { TriageActivities, TriageDeps } from './types.js';
 
 const caseStream = (caseId: string) => `case:${caseId}`;
 
@@ -25,7 +30,7 @@ const caseStream = (caseId: string) => `case:${caseId}`;
  * Triage side effects. Every one is idempotent: rows are claimed by unique keys, events and case
  * events carry dedup keys, so a retry or a worker crash never writes twice.
  */
-export function createTriageActivities(deps: TriageDeps) {
+export function createTriageActivities(deps: TriageDeps): TriageActivities {
   const { db } = deps;
   const thresholds = deps.thresholds ?? DEFAULT_THRESHOLDS;
 
@@ -35,7 +40,7 @@ export function createTriageActivities(deps: TriageDeps) {
     ...createContactAgentActivities(deps),
 
     /** Scores one transaction and raises its alert when a screening rule fires. */
-    async screenTransaction(input: { orgId: string; transactionId: string }) {
+    async screenTransaction(input) {
       const tx = await transactions.getTransaction(db, input.orgId, input.transactionId);
       if (!tx)
         throw ApplicationFailure.nonRetryable(`transaction ${input.transactionId} not found`, 'NotFound');
@@ -78,7 +83,7 @@ export function createTriageActivities(deps: TriageDeps) {
     },
 
     /** Opens (or reopens) the alert's case and records the triage plan. */
-    async openTriage(input: { orgId: string; alertId: string; batches: string[][] }) {
+    async openTriage(input) {
       const alert = await alerts.getAlert(db, input.orgId, input.alertId);
       if (!alert) throw ApplicationFailure.nonRetryable(`alert ${input.alertId} not found`, 'NotFound');
       return db.transaction(async (t) => {
@@ -92,19 +97,14 @@ export function createTriageActivities(deps: TriageDeps) {
         if (row.status === 'pending')
           await cases.updateCase(t, input.orgId, row.id, { status: 'investigating' });
         await runs.recordPlan(t, input.orgId, alert.id, input.batches);
-        await cases.appendCaseEvent(t, input.orgId, {
-          case_id: row.id,
+        await record(t, {
+          orgId: input.orgId,
+          caseId: row.id,
           type: 'triage_started',
           actor: workflowActor(),
           data: { batches: input.batches },
-          dedup_key: `triage_started:${alert.id}`,
-        });
-        await emitEvent(t, {
-          orgId: input.orgId,
-          streams: ['alerts', caseStream(row.id)],
-          type: 'triage_started',
-          payload: { alert_id: alert.id, case_id: row.id, batches: input.batches },
-          dedupKey: `triage_started:${alert.id}`,
+          key: alert.id,
+          stream: { payload: { alert_id: alert.id, case_id: row.id, batches: input.batches } },
         });
         return {
           caseId: row.id,
@@ -120,9 +120,10 @@ export function createTriageActivities(deps: TriageDeps) {
     },
 
     /** Runs one agent and records its result (agent_runs, an event, the case timeline) as soon as it is done. */
-    async runAgent(input: { agent: string; batch: number; context: AgentContext }) {
+    async runAgent(input) {
       const { context: ctx, agent } = input;
-      const impl = AGENT_IMPLS[agent];
+      const impl = AGENT_IMPLS[agent as keyof typeof AGENT_IMPLS] as
+        (typeof AGENT_IMPLS)[keyof typeof AGENT_IMPLS] | undefined;
       if (!impl)
         throw ApplicationFailure.nonRetryable(`no implementation for agent ${agent}`, 'UnknownAgent');
       const done = await runs.getRun(db, ctx.orgId, ctx.alertId, agent);
@@ -136,20 +137,14 @@ export function createTriageActivities(deps: TriageDeps) {
     },
 
     /** Records an agent that failed after its retries, or was skipped because a dependency did. */
-    async finishAgent(input: {
-      agent: string;
-      batch: number;
-      context: AgentContext;
-      status: 'failed' | 'skipped';
-      error: string;
-    }) {
+    async finishAgent(input) {
       const { context: ctx } = input;
       await db.transaction((t) =>
         finishAgentRun(t, ctx, input.agent, input.batch, { status: input.status, error: input.error }),
       );
     },
 
-    async completeTriage(input: { orgId: string; alertId: string; caseId: string; partial: boolean }) {
+    async completeTriage(input) {
       await emitEvent(db, {
         orgId: input.orgId,
         streams: ['alerts', caseStream(input.caseId)],
@@ -159,104 +154,73 @@ export function createTriageActivities(deps: TriageDeps) {
       });
     },
 
-    async assignAlert(input: {
-      orgId: string;
-      alertId: string;
-      agent: string;
-      actor: string;
-      updateId: string;
-    }) {
+    async assignAlert(input) {
       try {
-        const alert = await actions.assignAlert(db, input.orgId, {
+        const alert = await assignAlert(db, input.orgId, {
           alertId: input.alertId,
           agent: input.agent,
-          actor: actorOf(input.actor),
+          actor: parseActor(input.actor),
           key: input.updateId,
         });
         return { assigned_agent: alert.assigned_agent ?? input.agent };
       } catch (err) {
-        if (err instanceof actions.AlertStateError)
-          throw ApplicationFailure.nonRetryable(err.message, 'Conflict');
+        if (err instanceof ConflictError) throw ApplicationFailure.nonRetryable(err.message, 'Conflict');
         throw err;
       }
     },
 
-    async resolveAlert(input: {
-      orgId: string;
-      alertId: string;
-      resolution: string;
-      actions_taken: unknown[];
-      outcome?: CaseRow['outcome'] | undefined;
-      actor: string;
-      updateId: string;
-    }) {
+    async resolveAlert(input) {
       try {
-        await actions.resolveAlert(db, input.orgId, {
+        await resolveAlert(db, input.orgId, {
           alertId: input.alertId,
           resolution: input.resolution,
           actions_taken: input.actions_taken,
           outcome: input.outcome,
-          actor: actorOf(input.actor),
+          actor: parseActor(input.actor),
           key: input.updateId,
         });
       } catch (err) {
         // Resolved already (a retry after the commit): the outcome the caller wanted holds.
-        if (!(err instanceof actions.AlertStateError)) throw err;
+        if (!(err instanceof ConflictError)) throw err;
         const current = await alerts.getAlert(db, input.orgId, input.alertId);
         if (current?.status !== 'resolved') throw ApplicationFailure.nonRetryable(err.message, 'Conflict');
       }
       return { status: 'resolved' as const };
     },
 
-    async addCaseNote(input: {
-      orgId: string;
-      caseId: string;
-      note: string;
-      actor: string;
-      updateId: string;
-    }) {
-      await actions.addCaseNote(db, input.orgId, {
+    async addCaseNote(input) {
+      await addCaseNote(db, input.orgId, {
         caseId: input.caseId,
         note: input.note,
-        actor: actorOf(input.actor),
+        actor: parseActor(input.actor),
         key: input.updateId,
       });
       return { added: true as const };
     },
 
     /** The SLA ran out: priority up one step, an event and a case event. */
-    async escalateAlert(input: {
-      orgId: string;
-      alertId: string;
-      caseId: string;
-      from: Priority;
-      to: Priority;
-      slaDueAt: string;
-      step: number;
-    }) {
+    async escalateAlert(input) {
       await db.transaction(async (t) => {
         const alert = await alerts.setAlertPriority(t, input.orgId, input.alertId, input.to);
         await cases.updateCase(t, input.orgId, input.caseId, {
           priority: input.to,
           sla_due_at: input.slaDueAt,
         });
-        await cases.appendCaseEvent(t, input.orgId, {
-          case_id: input.caseId,
+        await record(t, {
+          orgId: input.orgId,
+          caseId: input.caseId,
           type: 'escalated',
           actor: workflowActor(),
           data: { from: input.from, to: input.to, sla_due_at: input.slaDueAt },
-          dedup_key: `escalate:${input.alertId}:${input.step}`,
-        });
-        await emitEvent(t, {
-          orgId: input.orgId,
-          streams: ['alerts', caseStream(input.caseId)],
-          type: 'alert_escalated',
-          payload: {
-            alert: alert ? alertView(alert) : { id: input.alertId },
-            from: input.from,
-            to: input.to,
+          key: `${input.alertId}:${input.step}`,
+          stream: {
+            type: 'alert_escalated',
+            payload: {
+              alert: alert ? alertView(alert) : { id: input.alertId },
+              from: input.from,
+              to: input.to,
+            },
           },
-          dedupKey: `escalate:${input.alertId}:${input.step}`,
         });
       });
     },

@@ -1,18 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import * as actions from '../../db/triage/alert-actions.js';
+import type { Client } from '@temporalio/client';
+import { addCaseNote } from '../../commands/triage/add-case-note.js';
+import { assignAlert } from '../../commands/triage/assign-alert.js';
+import { reopenCase } from '../../commands/triage/reopen-case.js';
+import { resolveAlert } from '../../commands/triage/resolve-alert.js';
 import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
 import * as alerts from '../../db/triage/alerts.js';
 import { caseRow, getCase, getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { startTriage } from '../../temporal/clients/triage.js';
-import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
-import { triageId } from '../../temporal/workflow-ids.js';
+import { sendTriageCommand, startTriage } from '../../temporal/clients/triage.js';
+import { actorString } from '../../workflows/platform/actor.js';
 import { AGENT_IDS, AGENTS } from '../../workflows/triage/agents.js';
-import { addNoteUpdate, assignUpdate, resolveUpdate } from '../../workflows/triage/messages.js';
+import { triageWorkflowId } from '../../workflows/triage/ids.js';
 import { planAgents, PlanError } from '../../workflows/triage/planner.js';
-import type { Principal } from '../env.js';
+import { principalActor } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import {
@@ -181,9 +183,6 @@ const routes = {
   }),
 };
 
-const actorOf = (p: Principal): actions.Actor => ({ type: p.actorType, id: p.actorId });
-const actorString = (p: Principal) => `${p.actorType}:${p.actorId}`;
-
 export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
   const { db } = deps;
   const requireAlert = async (orgId: string, id: string) => {
@@ -192,35 +191,12 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     return a;
   };
 
-  /**
-   * Sends an operator's command to the alert's running triage as a workflow update (so its
-   * validator and state apply); with no running triage, applies it directly. Either way the
-   * writes are the same (db/triage/alert-actions.ts).
-   */
-  async function command<T>(alertId: string, viaWorkflow: () => Promise<unknown>, direct: () => Promise<T>) {
-    try {
-      await deps.temporal.connection.withDeadline(Date.now() + API_RPC_DEADLINE_MS, viaWorkflow);
-      return;
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        throw new ApiError(409, 'conflict', err.cause?.message ?? 'The triage refused the command');
-      }
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
-    try {
-      return await direct();
-    } catch (err) {
-      if (err instanceof actions.AlertStateError) throw new ApiError(409, 'conflict', err.message);
-      throw err;
-    }
-  }
-
   return newRouter()
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
       const rows = await alerts.listAlerts(db, c.get('principal').orgId, q);
       const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
-      return c.json({ ...page, data: page.data.map(actions.alertView) }, 200);
+      return c.json({ ...page, data: page.data.map(alerts.alertView) }, 200);
     })
     .openapi(routes.get, async (c) => {
       const orgId = c.get('principal').orgId;
@@ -233,7 +209,7 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       const caseView = kase ? (({ org_id: _org, ...rest }: typeof kase) => rest)(kase) : null;
       return c.json(
         {
-          ...actions.alertView(alert),
+          ...alerts.alertView(alert),
           case: caseView,
           agent_runs: [...runs],
           timeline: [...timeline],
@@ -252,15 +228,12 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
         { action: 'alert.assign', resourceId: id },
         { agent },
         async (key) => {
-          await command(
-            id,
-            () =>
-              deps.temporal.workflow
-                .getHandle(triageId(id))
-                .executeUpdate(assignUpdate, { args: [{ agent, actor: actorString(p) }], updateId: key }),
-            () => actions.assignAlert(db, p.orgId, { alertId: id, agent, actor: actorOf(p), key }),
-          );
-          return { status: 200, body: actions.alertView(await requireAlert(p.orgId, id)) };
+          // The running triage applies it (its validator and state hold); with none, the same command directly.
+          const actor = principalActor(p);
+          const input = { agent, actor: actorString(actor) };
+          if (!(await sendTriageCommand(deps.temporal, id, { name: 'assign', input }, key)))
+            await assignAlert(db, p.orgId, { alertId: id, agent, actor, key });
+          return { status: 200, body: alerts.alertView(await requireAlert(p.orgId, id)) };
         },
       );
       return c.json(r.body as z.infer<typeof AlertSchema>, 200);
@@ -271,15 +244,11 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       await requireAlert(p.orgId, id);
       const body = c.req.valid('json');
       const r = await idempotent(db, c, { action: 'alert.resolve', resourceId: id }, body, async (key) => {
-        await command(
-          id,
-          () =>
-            deps.temporal.workflow
-              .getHandle(triageId(id))
-              .executeUpdate(resolveUpdate, { args: [{ ...body, actor: actorString(p) }], updateId: key }),
-          () => actions.resolveAlert(db, p.orgId, { alertId: id, ...body, actor: actorOf(p), key }),
-        );
-        return { status: 200, body: actions.alertView(await requireAlert(p.orgId, id)) };
+        const actor = principalActor(p);
+        const input = { ...body, actor: actorString(actor) };
+        if (!(await sendTriageCommand(deps.temporal, id, { name: 'resolve', input }, key)))
+          await resolveAlert(db, p.orgId, { alertId: id, ...body, actor, key });
+        return { status: 200, body: alerts.alertView(await requireAlert(p.orgId, id)) };
       });
       return c.json(r.body as z.infer<typeof AlertSchema>, 200);
     })
@@ -291,14 +260,10 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       if (!kase) throw new ApiError(409, 'conflict', 'The alert has no case yet; start triage first');
       const { note } = c.req.valid('json');
       await idempotent(db, c, { action: 'case.note', resourceId: id }, { note }, async (key) => {
-        await command(
-          id,
-          () =>
-            deps.temporal.workflow
-              .getHandle(triageId(id))
-              .executeUpdate(addNoteUpdate, { args: [{ note, actor: actorString(p) }], updateId: key }),
-          () => actions.addCaseNote(db, p.orgId, { caseId: kase.id, note, actor: actorOf(p), key }),
-        );
+        const actor = principalActor(p);
+        const input = { note, actor: actorString(actor) };
+        if (!(await sendTriageCommand(deps.temporal, id, { name: 'addNote', input }, key)))
+          await addCaseNote(db, p.orgId, { caseId: kase.id, note, actor, key });
         return { status: 201, body: { added: true } };
       });
       return c.json({ added: true as const }, 201);
@@ -308,27 +273,22 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       const id = c.req.valid('param').id;
       if (!(await getCase(db, p.orgId, id))) throw notFound('case');
       const reason = c.req.valid('json').reason;
-      try {
-        const r = await idempotent(
-          db,
-          c,
-          { action: 'case.reopen', resourceId: id },
-          { reason },
-          async (key) => {
-            const { org_id: _org, ...view } = await actions.reopenCase(db, p.orgId, {
-              caseId: id,
-              reason,
-              actor: actorOf(p),
-              key,
-            });
-            return { status: 200, body: view };
-          },
-        );
-        return c.json(r.body as z.infer<typeof CaseSchema>, 200);
-      } catch (err) {
-        if (err instanceof actions.AlertStateError) throw new ApiError(409, 'conflict', err.message);
-        throw err;
-      }
+      const r = await idempotent(
+        db,
+        c,
+        { action: 'case.reopen', resourceId: id },
+        { reason },
+        async (key) => {
+          const { org_id: _org, ...view } = await reopenCase(db, p.orgId, {
+            caseId: id,
+            reason,
+            actor: principalActor(p),
+            key,
+          });
+          return { status: 200, body: view };
+        },
+      );
+      return c.json(r.body as z.infer<typeof CaseSchema>, 200);
     })
     .openapi(routes.startTriage, async (c) => {
       const p = c.get('principal');
@@ -372,6 +332,6 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
           : runs.every((r) => r.status === 'completed')
             ? 'completed'
             : 'partial';
-      return c.json({ workflow_id: triageId(alert.id), status, batches, agents: [...runs] }, 200);
+      return c.json({ workflow_id: triageWorkflowId(alert.id), status, batches, agents: [...runs] }, 200);
     });
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import twilio from 'twilio';
 import * as contacts from '../../db/notify/contacts.js';
 import type { Db } from '../../db/pool.js';
@@ -11,9 +11,10 @@ import { render } from '../../lib/templates.js';
 import { organizationBySmsNumber } from '../../db/platform/organizations.js';
 import { CONTACT_TEMPLATES, parseAnswer } from '../../lib/contact-templates.js';
 import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
+import { sendCustomerReply } from '../../temporal/clients/notify.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { contactWorkflowId } from '../../workflows/notify/ids.js';
-import { customerReplySignal, type CustomerReply } from '../../workflows/notify/messages.js';
+import type { CustomerReply } from '../../workflows/notify/messages.js';
 import { auditRequest } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import {
@@ -141,13 +142,7 @@ export function contactRoutes(deps: {
 }) {
   const { db } = deps;
   const reply = async (c: contacts.ContactRow, r: CustomerReply) => {
-    try {
-      await deps.temporal.workflow.getHandle(contactWorkflowId(c.id)).signal(customerReplySignal, r);
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false; // the contact is over
-      throw err;
-    }
+    return sendCustomerReply(deps.temporal, c.id, r); // false: the contact is over
   };
 
   return newRouter()
@@ -295,13 +290,7 @@ export function inboundSmsRoute(deps: {
     const answer = parseAnswer(params.Body ?? '');
     const contact = orgId && from && answer ? await contacts.findAwaitingByPhone(deps.db, orgId, from) : null;
     if (answer && contact) {
-      try {
-        await deps.temporal.workflow
-          .getHandle(contactWorkflowId(contact.id))
-          .signal(customerReplySignal, { answer, via: 'sms' });
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
+      await sendCustomerReply(deps.temporal, contact.id, { answer, via: 'sms' });
     }
     // Replies that match no waiting contact of that organisation are dropped.
     // An empty TwiML response: no automatic reply.

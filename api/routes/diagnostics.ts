@@ -3,10 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import type { Db } from '../../db/pool.js';
-import { Domain, OrgId } from '../../temporal/search-attributes.js';
-import { startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
-import type { pipelineCheck } from '../../workflows/platform/pipeline-check.js';
+import { startPipelineCheck } from '../../temporal/clients/platform.js';
+import { pipelineCheckWorkflowId } from '../../workflows/platform/ids.js';
 import { auditRequest } from '../audit.js';
 import { notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
@@ -44,7 +42,7 @@ export function diagnosticsRoutes(deps: { db: Db; temporal: Client; taskQueuePre
       const p = c.get('principal');
       const result = await idempotent(deps.db, c, { action: 'pipeline-check' }, {}, async () => {
         const id = randomUUID();
-        const workflowId = `pipeline-check-${id}`;
+        const workflowId = pipelineCheckWorkflowId(id);
         // The row and the start succeed or fail together: a failed start rolls the row back.
         const row = await deps.db.transaction(async (tx) => {
           const inserted = await checks.insertPipelineCheck(tx, {
@@ -53,15 +51,11 @@ export function diagnosticsRoutes(deps: { db: Db; temporal: Client; taskQueuePre
             requestedBy: `${p.actorType}:${p.actorId}`,
             workflowId,
           });
-          await startWorkflow<typeof pipelineCheck>(deps.temporal, 'pipelineCheck', {
-            workflowId,
-            taskQueue: taskQueue('platform', deps.taskQueuePrefix),
-            args: [{ orgId: p.orgId, checkId: id }],
-            typedSearchAttributes: [
-              { key: OrgId, value: p.orgId },
-              { key: Domain, value: 'platform' },
-            ],
-          });
+          await startPipelineCheck(
+            deps.temporal,
+            { orgId: p.orgId, checkId: id },
+            { prefix: deps.taskQueuePrefix },
+          );
           return inserted;
         });
         await auditRequest(deps.db, c, {

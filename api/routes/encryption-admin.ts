@@ -3,10 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/pool.js';
 import { sealedValueCounts } from '../../db/triage/customers.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
-import { Domain, OrgId } from '../../temporal/search-attributes.js';
-import { startWorkflow } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
-import type { rotateFieldEncryption } from '../../workflows/platform/field-encryption.js';
+import { startFieldEncryptionRotation } from '../../temporal/clients/platform.js';
 import { auditRequest } from '../audit.js';
 import { errorResponses, json, newRouter, securedRoute } from '../router.js';
 
@@ -72,17 +69,8 @@ export function encryptionAdminRoutes(deps: {
     })
     .openapi(routes.rotate, async (c) => {
       const orgId = c.get('principal').orgId;
-      const workflowId = `field-encryption-${orgId}`;
-      const handle = await startWorkflow<typeof rotateFieldEncryption>(temporal, 'rotateFieldEncryption', {
-        workflowId,
-        taskQueue: taskQueue('platform', deps.taskQueuePrefix),
-        args: [{ orgId }],
-        // A pass already running covers the request.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: OrgId, value: orgId },
-          { key: Domain, value: 'platform' },
-        ],
+      const { workflowId, runId } = await startFieldEncryptionRotation(temporal, orgId, {
+        prefix: deps.taskQueuePrefix,
       });
       await auditRequest(db, c, {
         action: 'encryption.rotation_started',
@@ -90,6 +78,6 @@ export function encryptionAdminRoutes(deps: {
         resourceId: workflowId,
         after: { active_version: cipher.activeVersion },
       });
-      return c.json({ workflow_id: workflowId, run_id: handle.firstExecutionRunId }, 202);
+      return c.json({ workflow_id: workflowId, run_id: runId }, 202);
     });
 }

@@ -1,7 +1,6 @@
-import { sql } from 'slonik';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../db/pool.js';
+import { ping, type Db } from '../../db/pool.js';
 import { ApiError } from '../errors.js';
 import { json, newRouter } from '../router.js';
 
@@ -37,7 +36,7 @@ export function healthRoutes(deps: { db: Db; temporal: Client }) {
     .openapi(live, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(ready, async (c) => {
       const [postgres, temporal] = await Promise.all([
-        withTimeout(deps.db.oneFirst(sql.type(z.object({ ok: z.number() }))`SELECT 1 AS ok`), 3_000).then(
+        withTimeout(ping(deps.db), 3_000).then(
           () => 'up' as const,
           () => 'down' as const,
         ),

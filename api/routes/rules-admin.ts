@@ -2,10 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/triage/customers.js';
-import { CustomerId, Domain, OrgId } from '../../temporal/search-attributes.js';
-import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
-import { taskQueue } from '../../temporal/task-queues.js';
-import type { evaluateCustomerRules } from '../../workflows/rules/evaluate-customer-rules.js';
+import { API_RPC_DEADLINE_MS } from '../../temporal/clients/deadline.js';
+import { evaluateCustomerRulesNow } from '../../temporal/clients/rules.js';
 import { auditRequest } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, json, newRouter, securedRoute } from '../router.js';
@@ -51,9 +49,6 @@ const routes = {
   }),
 };
 
-/** How long "evaluate now" waits for its workflow before answering 503. */
-const EVALUATE_DEADLINE_MS = 30_000;
-
 export function rulesAdminRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
   const { db, temporal } = deps;
   return newRouter()
@@ -61,22 +56,11 @@ export function rulesAdminRoutes(deps: { db: Db; temporal: Client; taskQueuePref
       const orgId = c.get('principal').orgId;
       const { customerId } = c.req.valid('param');
       if (!(await getCustomer(db, orgId, customerId))) throw notFound('customer');
-      const result = await temporal.connection.withDeadline(Date.now() + EVALUATE_DEADLINE_MS, async () => {
-        // Concurrent requests for one customer share a run.
-        const handle = await temporal.workflow.start<typeof evaluateCustomerRules>('evaluateCustomerRules', {
-          workflowId: `rules-evaluate-${customerId}`,
-          taskQueue: taskQueue('rules', deps.taskQueuePrefix),
-          args: [{ orgId, customerId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowExecutionTimeout: '1 minute',
-          typedSearchAttributes: [
-            { key: OrgId, value: orgId },
-            { key: CustomerId, value: customerId },
-            { key: Domain, value: 'rules' },
-          ],
-        });
-        return handle.result();
-      });
+      const result = await evaluateCustomerRulesNow(
+        temporal,
+        { orgId, customerId },
+        { prefix: deps.taskQueuePrefix },
+      );
       await auditRequest(db, c, {
         action: 'alert_rules.evaluated',
         resourceType: 'customer',

@@ -8,7 +8,7 @@ import * as goals from '../../db/rules/goals.js';
 import { deleteWithRules, ownedByCustomer } from '../../db/rules/targets.js';
 import { getCustomer } from '../../db/triage/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { cancelBillReminder, notifyBillReminder } from '../../temporal/bill-reminders.js';
+import { cancelBillReminder, notifyBillReminder } from '../../temporal/clients/rules.js';
 import { RECURRENCES } from '../../workflows/rules/bill-schedule.js';
 import { BILL_DAYS_BEFORE, BUDGET_THRESHOLDS, GOAL_MILESTONES } from '../../workflows/rules/evaluators.js';
 import { auditRequest } from '../audit.js';
@@ -259,7 +259,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
   const touchBill = async (orgId: string, billId: unknown) => {
     if (typeof billId !== 'string') return;
     const bill = await bills.getBill(db, orgId, billId);
-    if (bill?.status === 'active') await notifyBillReminder(temporal, bill, prefix);
+    if (bill?.status === 'active') await notifyBillReminder(temporal, bill, 'updated', { prefix });
   };
 
   return (
@@ -353,7 +353,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
           await checkBillAccount(orgId, body.customer_id, body.account_id);
           const row = await bills.createBill(db, orgId, body);
           try {
-            await notifyBillReminder(temporal, row, prefix, 'created');
+            await notifyBillReminder(temporal, row, 'created', { prefix });
           } catch (err) {
             // No bill without its reminder: undo, and let the client retry.
             await bills.deleteBill(db, orgId, row.id);
@@ -381,7 +381,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
           ...(body.next_due_date && { status: 'active' as const }),
         });
         if (!row) throw notFound('bill');
-        if (row.status === 'active') await notifyBillReminder(temporal, row, prefix);
+        if (row.status === 'active') await notifyBillReminder(temporal, row, 'updated', { prefix });
         await audit(c, 'bill.updated', 'bill', row.id);
         return c.json(strip(row), 200);
       })
@@ -403,7 +403,7 @@ export function rulesRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
             throw new ApiError(409, 'conflict', 'The bill is not active');
           throw notFound('bill');
         }
-        await notifyBillReminder(temporal, row, prefix, 'paid');
+        await notifyBillReminder(temporal, row, 'paid', { prefix });
         await audit(c, 'bill.paid', 'bill', id);
         return c.json(strip(row), 200);
       })

@@ -1,5 +1,5 @@
 import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import twilio from 'twilio';
 import { getDelivery } from '../../db/notify/deliveries.js';
 import {
@@ -8,10 +8,9 @@ import {
   type ProviderStatus,
 } from '../../db/notify/provider-status.js';
 import type { Db } from '../../db/pool.js';
-import { providerStatusSignal } from '../../workflows/notify/messages.js';
+import { sendProviderStatus } from '../../temporal/clients/notify.js';
 import { ApiError } from '../errors.js';
 import { newRouter } from '../router.js';
-import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 
 /** Signed webhooks older than this are replays. */
 export const MAX_WEBHOOK_AGE_S = 5 * 60;
@@ -45,12 +44,8 @@ export function webhookRoutes(deps: {
   const { db } = deps;
 
   async function report(orgId: string, notificationId: string, status: ProviderStatus) {
-    try {
-      await deps.temporal.workflow
-        .getHandle(deliverWorkflowId(notificationId))
-        .signal(providerStatusSignal, status);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // A delivery still running takes the report itself; one that ended has it applied here.
+    if (!(await sendProviderStatus(deps.temporal, notificationId, status))) {
       await applyProviderStatus(db, orgId, status);
     }
   }

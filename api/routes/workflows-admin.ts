@@ -20,7 +20,7 @@ import {
   type WorkflowFilters,
   type WorkflowSummary,
 } from '../../temporal/operations.js';
-import { API_RPC_DEADLINE_MS } from '../../temporal/start.js';
+import { API_RPC_DEADLINE_MS } from '../../temporal/clients/deadline.js';
 import { auditRequest } from '../audit.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, notFound, validationError } from '../errors.js';

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../db/pool.js';
 import { emitEvents, type NewEvent } from '../../db/platform/events.js';
 import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { applyEvaluation, lockedCustomersRules, type RuleActor } from '../../db/rules/evaluation.js';
-import { alertView } from '../../db/triage/alert-actions.js';
+import { alertView } from '../../db/triage/alerts.js';
 import * as alerts from '../../db/triage/alerts.js';
 import { ownersOf, postToBalances } from '../../db/triage/accounts.js';
 import { appendCaseEvents } from '../../db/triage/cases.js';

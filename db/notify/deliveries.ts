@@ -171,3 +171,11 @@ export async function recordAttempt(
     ON CONFLICT (delivery_id, attempt) DO UPDATE SET outcome = EXCLUDED.outcome, http_status = EXCLUDED.http_status,
       error_code = EXCLUDED.error_code, error_text = EXCLUDED.error_text`);
 }
+
+/** Deliveries by channel and status (the metrics gauge). */
+export function deliveryCounts(
+  db: Queryable,
+): Promise<readonly { channel: string; status: string; n: number }[]> {
+  return db.any(sql.type(z.object({ channel: z.string(), status: z.string(), n: z.number() }))`
+    SELECT channel, status, count(*)::int AS n FROM notification_deliveries GROUP BY channel, status`);
+}

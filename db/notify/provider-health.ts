@@ -69,3 +69,9 @@ export async function recordFailure(db: Queryable, provider: string, error: stri
 export function listHealth(db: Queryable): Promise<readonly HealthRow[]> {
   return db.any(sql.type(healthRow)`SELECT ${columns} FROM provider_health ORDER BY provider`);
 }
+
+/** Every provider's breaker state (the metrics gauge). */
+export function providerStates(db: Queryable): Promise<readonly { provider: string; state: string }[]> {
+  return db.any(sql.type(z.object({ provider: z.string(), state: z.string() }))`
+    SELECT provider, state FROM provider_health`);
+}

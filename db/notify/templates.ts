@@ -60,3 +60,15 @@ export async function activateTemplate(
   return db.one(sql.type(templateRow)`
     UPDATE notification_templates SET active = true WHERE org_id = ${orgId} AND id = ${id} RETURNING ${columns}`);
 }
+
+/** The organisation's active template for a kind and channel, if it has one. */
+export function activeTemplate(
+  db: Queryable,
+  orgId: string,
+  kind: string,
+  channel: TemplateRow['channel'],
+): Promise<{ subject: string | null; body: string } | null> {
+  return db.maybeOne(sql.type(z.object({ subject: z.string().nullable(), body: z.string() }))`
+    SELECT subject, body FROM notification_templates
+    WHERE org_id = ${orgId} AND kind = ${kind} AND channel = ${channel} AND active`);
+}

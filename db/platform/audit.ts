@@ -1,11 +1,12 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { keysetAfter } from '../keyset.js';
+import type { ActorType } from '../../workflows/platform/actor.js';
 import type { Db, Queryable } from '../pool.js';
 
 export type AuditEntry = {
   orgId: string;
-  actorType: 'user' | 'api_key' | 'workflow' | 'system';
+  actorType: ActorType;
   actorId: string;
   action: string;
   resourceType: string;

@@ -5,15 +5,17 @@ import type { Queryable } from '../pool.js';
 export const workflowStartRow = z.object({
   workflow_id: z.string(),
   org_id: z.string().uuid(),
-  kind: z.enum(['triage', 'delivery', 'contact']),
+  kind: z.enum(['triage', 'delivery', 'contact', 'dispute']),
   subject_id: z.string().uuid(),
   customer_id: z.string().uuid(),
   priority: z.enum(['low', 'medium', 'high', 'critical']).nullable(),
+  /** What the start needs beyond the keys (a dispute's submit-by deadline). */
+  input: z.record(z.unknown()).optional(),
 });
 /** A workflow a committed row is owed: what its starter needs, nothing more. */
 export type PendingStart = z.infer<typeof workflowStartRow>;
 
-const columns = sql.fragment`workflow_id, org_id, kind, subject_id, customer_id, priority`;
+const columns = sql.fragment`workflow_id, org_id, kind, subject_id, customer_id, priority, input`;
 
 /**
  * Records workflows to start, in the caller's transaction (the fact and its start commit together).
@@ -22,10 +24,10 @@ const columns = sql.fragment`workflow_id, org_id, kind, subject_id, customer_id,
 export async function queueStarts(db: Queryable, starts: readonly PendingStart[]): Promise<void> {
   if (!starts.length) return;
   await db.query(sql.unsafe`
-    INSERT INTO workflow_starts (workflow_id, org_id, kind, subject_id, customer_id, priority)
-    SELECT workflow_id, org_id, kind, subject_id, customer_id, priority
+    INSERT INTO workflow_starts (workflow_id, org_id, kind, subject_id, customer_id, priority, input)
+    SELECT workflow_id, org_id, kind, subject_id, customer_id, priority, coalesce(input, '{}'::jsonb)
     FROM jsonb_to_recordset(${sql.jsonb(starts as never)})
-      AS s(workflow_id text, org_id uuid, kind text, subject_id uuid, customer_id uuid, priority text)
+      AS s(workflow_id text, org_id uuid, kind text, subject_id uuid, customer_id uuid, priority text, input jsonb)
     ON CONFLICT (workflow_id) DO NOTHING`);
 }
 

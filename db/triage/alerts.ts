@@ -1,10 +1,14 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { keysetAfter, type KeyColumn } from '../keyset.js';
+import { ALERT_STATUSES, statusesBefore, type AlertStatus } from '../../workflows/triage/case-events.js';
 import type { Queryable } from '../pool.js';
 
 export const PRIORITY = z.enum(['low', 'medium', 'high', 'critical']);
-export const ALERT_STATUS = z.enum(['open', 'assigned', 'resolved', 'closed']);
+export const ALERT_STATUS = z.enum(ALERT_STATUSES);
+
+/** The guard of a status change: only from the statuses canTransition allows (workflows/triage/case-events.ts). */
+const from = (to: AlertStatus) => sql.array(statusesBefore('alert', to), 'text');
 
 export const alertRow = z.object({
   id: z.string().uuid(),
@@ -197,7 +201,7 @@ export function assignAlert(
 ): Promise<AlertRow | null> {
   return db.maybeOne(sql.type(alertRow)`
     UPDATE alerts SET assigned_agent = ${agent}, status = 'assigned', updated_at = now()
-    WHERE org_id = ${orgId} AND id = ${id} AND status IN ('open', 'assigned') RETURNING ${columns}`);
+    WHERE org_id = ${orgId} AND id = ${id} AND status = ANY(${from('assigned')}) RETURNING ${columns}`);
 }
 
 /** Resolves an unresolved alert; null when already resolved or closed. */
@@ -210,7 +214,7 @@ export function resolveAlert(
   return db.maybeOne(sql.type(alertRow)`
     UPDATE alerts SET status = 'resolved', resolution = ${r.resolution},
       actions_taken = ${sql.jsonb(r.actions_taken as never)}, resolved_at = now(), updated_at = now()
-    WHERE org_id = ${orgId} AND id = ${id} AND status IN ('open', 'assigned') RETURNING ${columns}`);
+    WHERE org_id = ${orgId} AND id = ${id} AND status = ANY(${from('resolved')}) RETURNING ${columns}`);
 }
 
 export function setAlertPriority(
@@ -228,5 +232,11 @@ export function reopenAlert(db: Queryable, orgId: string, id: string): Promise<A
   return db.maybeOne(sql.type(alertRow)`
     UPDATE alerts SET status = CASE WHEN assigned_agent IS NULL THEN 'open' ELSE 'assigned' END,
       resolved_at = NULL, updated_at = now()
-    WHERE org_id = ${orgId} AND id = ${id} RETURNING ${columns}`);
+    WHERE org_id = ${orgId} AND id = ${id} AND status = ANY(${from('open')}) RETURNING ${columns}`);
 }
+
+/** An alert as the API and the event stream show it. */
+export const alertView = (a: AlertRow) => {
+  const { org_id: _org, priority_rank: _rank, ...rest } = a;
+  return rest;
+};

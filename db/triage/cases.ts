@@ -1,9 +1,16 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import {
+  CASE_EVENT_TYPES,
+  CASE_OUTCOMES,
+  CASE_STATUSES,
+  statusesBefore,
+  type CaseEventType,
+} from '../../workflows/triage/case-events.js';
 import type { Queryable } from '../pool.js';
 import { PRIORITY } from './alerts.js';
 
-export const OUTCOME = z.enum(['confirmed_fraud', 'false_positive', 'customer_confirmed', 'inconclusive']);
+export const OUTCOME = z.enum(CASE_OUTCOMES);
 
 export const caseRow = z.object({
   id: z.string().uuid(),
@@ -12,7 +19,7 @@ export const caseRow = z.object({
   customer_id: z.string().uuid(),
   case_type: z.string(),
   priority: PRIORITY,
-  status: z.enum(['pending', 'investigating', 'closed']),
+  status: z.enum(CASE_STATUSES),
   outcome: OUTCOME.nullable(),
   assigned_agent: z.string().nullable(),
   summary: z.string().nullable(),
@@ -27,7 +34,7 @@ export type CaseRow = z.infer<typeof caseRow>;
 export const caseEventRow = z.object({
   id: z.number().int(),
   case_id: z.string().uuid(),
-  type: z.string(),
+  type: z.enum(CASE_EVENT_TYPES),
   actor: z.string(),
   data: z.record(z.unknown()),
   created_at: z.string(),
@@ -87,16 +94,26 @@ export function updateCase(
         : sql.fragment`${sql.identifier([k])} = ${v as string}`,
     );
   const closing = patch.status === 'closed' ? sql.fragment`, closed_at = now()` : sql.fragment``;
+  // A status change only from where canTransition allows it (workflows/triage/case-events.ts).
+  const guard = patch.status
+    ? sql.fragment` AND status = ANY(${sql.array(statusesBefore('case', patch.status), 'text')})`
+    : sql.fragment``;
   return db.maybeOne(sql.type(caseRow)`
     UPDATE cases SET ${sql.join(sets, sql.fragment`, `)}${closing}, updated_at = now()
-    WHERE org_id = ${orgId} AND id = ${id} RETURNING ${columns}`);
+    WHERE org_id = ${orgId} AND id = ${id}${guard} RETURNING ${columns}`);
 }
 
 /** Appends to the case's typed timeline; with a dedupKey a retried activity appends once. */
 export async function appendCaseEvent(
   db: Queryable,
   orgId: string,
-  e: { case_id: string; type: string; actor: string; data?: Record<string, unknown>; dedup_key?: string },
+  e: {
+    case_id: string;
+    type: CaseEventType;
+    actor: string;
+    data?: Record<string, unknown>;
+    dedup_key?: string;
+  },
 ): Promise<void> {
   await db.query(sql.unsafe`
     INSERT INTO case_events (org_id, case_id, type, actor, data, dedup_key)
@@ -110,7 +127,7 @@ export async function appendCaseEvents(
   orgId: string,
   list: readonly {
     case_id: string;
-    type: string;
+    type: CaseEventType;
     actor: string;
     data: Record<string, unknown>;
     dedup_key: string;
@@ -140,4 +157,16 @@ export function reopenCase(db: Queryable, orgId: string, id: string): Promise<Ca
     UPDATE cases SET status = 'investigating', outcome = NULL, closed_at = NULL,
       reopened_count = reopened_count + 1, updated_at = now()
     WHERE org_id = ${orgId} AND id = ${id} AND status = 'closed' RETURNING ${columns}`);
+}
+
+/** The case of the transaction's first alert, if it has one (a dispute joins that case's timeline). */
+export function getCaseByTransaction(
+  db: Queryable,
+  orgId: string,
+  transactionId: string,
+): Promise<CaseRow | null> {
+  return db.maybeOne(sql.type(caseRow)`
+    SELECT ${columns} FROM cases WHERE org_id = ${orgId} AND alert_id = (
+      SELECT id FROM alerts WHERE org_id = ${orgId} AND transaction_id = ${transactionId}
+      ORDER BY created_at LIMIT 1)`);
 }

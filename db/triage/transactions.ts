@@ -291,3 +291,12 @@ export async function customerHistory(
   if (!h) throw new Error(`transaction ${tx.id} not found`);
   return h;
 }
+
+/** Creates the missing monthly partitions of `transactions` (existing ones are kept); how many it made. */
+export function ensureTransactionPartitions(db: Queryable, monthsAhead: number): Promise<number> {
+  return db.oneFirst(
+    sql.type(
+      z.object({ created: z.number() }),
+    )`SELECT ensure_transaction_partitions(1, ${monthsAhead}) AS created`,
+  );
+}

@@ -1,5 +1,6 @@
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowStartOptions,
 } from '@temporalio/client';
@@ -8,17 +9,19 @@ import type { deliverNotification } from '../../workflows/notify/deliver-notific
 import { contactWorkflowId, deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { taskPriority } from '../../workflows/priority.js';
 import { CustomerId, Domain, OrgId } from '../../workflows/search-attributes.js';
-import { API_RPC_DEADLINE_MS } from '../start.js';
+import {
+  customerReplySignal,
+  providerStatusSignal,
+  type CustomerReply,
+  type ProviderStatusReport,
+} from '../../workflows/notify/messages.js';
 import { taskQueue } from '../task-queues.js';
-
-type StartOptions = { prefix?: string | undefined; deadlineMs?: number };
+import { withDeadline, type StartOptions } from './deadline.js';
 
 /** Starts a run once per id: a run that exists or existed under the id is left alone. */
 async function startOnce(client: Client, type: string, options: WorkflowStartOptions, o: StartOptions) {
   try {
-    await client.connection.withDeadline(Date.now() + (o.deadlineMs ?? API_RPC_DEADLINE_MS), () =>
-      client.workflow.start(type, options),
-    );
+    await withDeadline(client, o, () => client.workflow.start(type, options));
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
@@ -77,4 +80,40 @@ export function startContact(
     },
     o,
   );
+}
+
+/** Gives a waiting contact the customer's answer. False when the contact is over (the answer came too late). */
+export async function sendCustomerReply(
+  client: Client,
+  contactId: string,
+  reply: CustomerReply,
+  o: { deadlineMs?: number } = {},
+): Promise<boolean> {
+  try {
+    await withDeadline(client, o, () =>
+      client.workflow.getHandle(contactWorkflowId(contactId)).signal(customerReplySignal, reply),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Gives a running delivery its provider's report. False when the delivery is over (the caller applies it). */
+export async function sendProviderStatus(
+  client: Client,
+  notificationId: string,
+  status: ProviderStatusReport,
+  o: { deadlineMs?: number } = {},
+): Promise<boolean> {
+  try {
+    await withDeadline(client, o, () =>
+      client.workflow.getHandle(deliverWorkflowId(notificationId)).signal(providerStatusSignal, status),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }

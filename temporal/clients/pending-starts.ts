@@ -9,7 +9,7 @@ import {
   type PendingStart,
 } from '../../db/platform/workflow-starts.js';
 import { startContact, startDelivery } from './notify.js';
-import { startTriage } from './triage.js';
+import { startDispute, startTriage } from './triage.js';
 
 /** After a commit, how long one start may wait on Temporal before the sweeper is left to make it. */
 export const AFTER_COMMIT_DEADLINE_MS = 2_000;
@@ -37,6 +37,17 @@ function startOne(client: Client, s: PendingStart, o: { prefix?: string | undefi
       );
     case 'contact':
       return startContact(client, { orgId: s.org_id, contactId: s.subject_id, customerId: s.customer_id }, o);
+    case 'dispute':
+      return startDispute(
+        client,
+        {
+          orgId: s.org_id,
+          disputeId: s.subject_id,
+          customerId: s.customer_id,
+          submitBy: String(s.input?.submit_by),
+        },
+        o,
+      );
   }
 }
 

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  type Worker,
+} from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { EventHub } from '../../api/event-hub.js';
@@ -32,11 +38,18 @@ export type CallOptions = {
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 let runtimeInstalled = false;
-/** Workers log at WARN in tests; the Runtime takes its logger once per process, before any connection. */
+/**
+ * Workers log errors only in tests: the activity failures tests provoke on purpose would fill a
+ * passing run's log with stack traces. The Runtime takes its logger once per process, before any
+ * connection.
+ */
 export function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+  });
 }
 
 /**

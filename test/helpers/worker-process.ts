@@ -17,7 +17,8 @@ export function workerProcesses(prefix: string, env: Record<string, string>) {
           DATABASE_URL: inject('databaseUrl'),
           TEMPORAL_ADDRESS: inject('temporalAddress'),
           TASK_QUEUE_PREFIX: prefix,
-          LOG_LEVEL: 'warn',
+          // The crashes and retries these tests provoke are expected; a real failure fails an assertion.
+          LOG_LEVEL: 'error',
           ...env,
         },
         stdio: 'ignore',

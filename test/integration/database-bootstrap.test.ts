@@ -39,6 +39,24 @@ describe('finding Postgres', () => {
     expect(rows[0]?.n).toBe(0);
   });
 
+  it.runIf(process.getuid?.() === 0)(
+    'as root, says what to do when the postgres user cannot reach the data folder',
+    async () => {
+      const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'sentinel-closed-')); // 0700, like /root
+      try {
+        await expect(
+          ensureDatabase({
+            dataDir: path.join(closed, 'checkout', '.data'),
+            log,
+            defaultUrl: 'postgres://postgres@127.0.0.1:1/sentinel_embedded',
+          }),
+        ).rejects.toThrow(new RegExp(`cannot enter ${closed} \\(mode 700\\).*DATABASE_URL.*chmod o\\+x`));
+      } finally {
+        fs.rmSync(closed, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('never swaps in an embedded server for an explicit DATABASE_URL that does not answer', async () => {
     await expect(
       ensureDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/nowhere', dataDir, log }),

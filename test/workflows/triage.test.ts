@@ -203,11 +203,12 @@ describe('customer-contact agent (time-skipping)', () => {
       completeTriage: async () => undefined,
       escalateAlert: async () => undefined,
       resolveAlert: async () => ({ status: 'resolved' }),
-      completeAgent: async () => undefined,
+      completeAgent: async ({ result }: { result: { customer_answer: string } }) => {
+        outcomes.push(`completed:${result.customer_answer}`);
+      },
       prepareContact: async ({ contactId }: { contactId: string }) => ({ contactId }),
-      applyContactOutcome: async ({ outcome }: { outcome: string }) => {
-        outcomes.push(outcome);
-        return { resolved: false };
+      escalateToSupervisor: async ({ reason }: { reason: string }) => {
+        outcomes.push(reason);
       },
     };
     // The triage and notify task queues, as a deployment names them: <prefix>triage, <prefix>notify.
@@ -255,7 +256,8 @@ describe('customer-contact agent (time-skipping)', () => {
       }),
     );
     expect(contactCalls).toEqual(['sms', 'email', 'no_reply']);
-    expect(outcomes).toEqual(['no_reply']);
+    // One step per consequence of the answer, then the agent's result.
+    expect(outcomes).toEqual(['customer contact ended: no_reply', 'completed:no_reply']);
   });
 });
 

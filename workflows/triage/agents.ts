@@ -1,13 +1,14 @@
 /**
  * The triage agents: what each does, what it needs first, and how long and how often it may try.
- * Adding an agent is one entry here plus its implementation in activities/triage/agents/.
+ * Adding an agent is one entry here plus its implementation in activities/triage/agents/ (the
+ * implementation map is keyed by `ActivityAgentId`, so a missing one fails the type check).
  * Pure data: imported by the workflow, the activities and the API.
  */
 export type AgentDefinition = {
   id: string;
   name: string;
-  capabilities: string[];
-  dependencies: string[];
+  capabilities: readonly string[];
+  dependencies: readonly string[];
   /** startToCloseTimeout of one attempt. */
   timeout: string;
   retry: { maximumAttempts: number; initialInterval: string; maximumInterval: string };
@@ -17,7 +18,7 @@ export type AgentDefinition = {
 
 const defaultRetry = { maximumAttempts: 3, initialInterval: '1 second', maximumInterval: '10 seconds' };
 
-export const AGENTS: readonly AgentDefinition[] = [
+export const AGENTS = [
   {
     id: 'fraud-detector',
     name: 'Fraud Detection Agent',
@@ -60,9 +61,15 @@ export const AGENTS: readonly AgentDefinition[] = [
     retry: defaultRetry,
     runsAs: 'workflow',
   },
-];
+] as const satisfies readonly AgentDefinition[];
+
+export type AgentId = (typeof AGENTS)[number]['id'];
+/** Agents whose work is one activity (runAgent); the others run as workflows and have their own steps. */
+export type ActivityAgentId = Exclude<(typeof AGENTS)[number], { runsAs: 'workflow' }>['id'];
 
 /** The registry before customer-contact joined it: what runs recorded before that change replay with. */
-export const AGENTS_BEFORE_CONTACT = AGENTS.filter((a) => a.id !== 'customer-contact');
+export const AGENTS_BEFORE_CONTACT: readonly AgentDefinition[] = AGENTS.filter(
+  (a) => a.id !== 'customer-contact',
+);
 
-export const AGENT_IDS = AGENTS.map((a) => a.id);
+export const AGENT_IDS: AgentId[] = AGENTS.map((a) => a.id);

@@ -1,12 +1,5 @@
-import {
-  allHandlersFinished,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { createTriageActivities } from '../../activities/triage/index.js';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { acts } from './activity-options.js';
 import {
   cardFreezeStateQuery,
   DEFAULT_FREEZE_HOURS,
@@ -19,10 +12,7 @@ import {
   type UnfreezeRequest,
 } from './messages.js';
 
-const { applyFreeze, applyUnfreeze } = proxyActivities<ReturnType<typeof createTriageActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { applyFreeze, applyUnfreeze } = acts;
 
 export type CardFreezeInput = { orgId: string; cardId: string };
 

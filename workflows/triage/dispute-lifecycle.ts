@@ -1,12 +1,7 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { createTriageActivities } from '../../activities/triage/index.js';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { disputeActs as acts } from './activity-options.js';
 import { DAY_MS as DAY, REMINDER_DAYS } from './dispute-rules.js';
 import { disputeOutcomeSignal, disputeStatusQuery, submitDisputeSignal } from './messages.js';
-
-const acts = proxyActivities<ReturnType<typeof createTriageActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 
 export type DisputeLifecycleInput = { orgId: string; disputeId: string; submitBy: string };
 

@@ -7,3 +7,15 @@ export function submitByDeadline(transactionDate: string, reason: string): strin
   const days = reason === 'no_authorization' ? 65 : 110;
   return new Date(Date.parse(transactionDate) + days * DAY_MS).toISOString();
 }
+
+export const DISPUTE_REASONS = [
+  'fraud',
+  'no_authorization',
+  'not_received',
+  'not_as_described',
+  'duplicate',
+  'incorrect_amount',
+  'cancelled_recurring',
+  'other',
+] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];

@@ -1,16 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import type { createRulesActivities } from '../../activities/rules/index.js';
-import type { createTriageActivities } from '../../activities/triage/index.js';
+import { acts } from './activity-options.js';
 import { AlertId, CustomerId, Domain, OrgId, Priority } from '../search-attributes.js';
 import { siblingTaskQueue } from '../task-queue.js';
 import { alertTriage } from './alert-triage.js';
 import { triageWorkflowId } from './ids.js';
 
-const { screenTransaction } = proxyActivities<ReturnType<typeof createTriageActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { screenTransaction } = acts;
 
 export type EvaluateTransactionInput = { orgId: string; transactionId: string };
 

@@ -1,6 +1,6 @@
 import { updateCase } from '../../../db/triage/cases.js';
 import { getAlert } from '../../../db/triage/alerts.js';
-import type { AgentImpl } from '../deps.js';
+import type { AgentImpl } from '../types.js';
 
 /** Writes the case summary from the alert and every agent's result. */
 export const caseSummarizer: AgentImpl = async (ctx, { db }) => {

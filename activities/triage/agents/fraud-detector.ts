@@ -1,12 +1,11 @@
-import { sql } from 'slonik';
-import { z } from 'zod';
 import { getAlert } from '../../../db/triage/alerts.js';
+import { fraudHistory } from '../../../db/triage/customer-history.js';
 import { getCustomer } from '../../../db/triage/customers.js';
 import type { AlertData } from '../../../workflows/triage/alert-grouping.js';
 import { getTransaction } from '../../../db/triage/transactions.js';
 import { assessFraud } from '../../../workflows/triage/fraud-score.js';
 import { DEFAULT_THRESHOLDS, screenTransaction } from '../../../workflows/triage/screening.js';
-import type { AgentImpl } from '../deps.js';
+import type { AgentImpl } from '../types.js';
 import { screeningFeatures } from '../features.js';
 
 /** Risk score 0–10, fraud probability, reasons and a recommendation, from the customer's real history. */
@@ -15,12 +14,7 @@ export const fraudDetector: AgentImpl = async (ctx, { db, thresholds = DEFAULT_T
   if (!customer) throw new Error(`customer ${ctx.customerId} not found`);
   const tx = ctx.transactionId ? await getTransaction(db, ctx.orgId, ctx.transactionId) : null;
   const screening = tx ? screenTransaction(await screeningFeatures(db, tx, thresholds), thresholds) : null;
-  const record = await db.one(sql.type(z.object({ confirmed: z.number(), alerts: z.number() }))`
-    SELECT
-      (SELECT count(*)::int FROM cases WHERE org_id = ${ctx.orgId} AND customer_id = ${ctx.customerId}
-        AND outcome = 'confirmed_fraud') AS confirmed,
-      (SELECT count(*)::int FROM alerts WHERE org_id = ${ctx.orgId} AND customer_id = ${ctx.customerId}
-        AND created_at > now() - interval '90 days') AS alerts`);
+  const record = await fraudHistory(db, ctx.orgId, ctx.customerId);
   // The alert holds the whole burst: every rule that fired on its transactions, the worst score, the count.
   const burst = ((await getAlert(db, ctx.orgId, ctx.alertId))?.data ?? {}) as Partial<AlertData>;
   const signals = burst.signals?.length ? burst.signals : (screening?.signals ?? []);

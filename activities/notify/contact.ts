@@ -4,7 +4,7 @@ import * as contacts from '../../db/notify/contacts.js';
 import { createNotification } from '../../db/notify/notifications.js';
 import type { Db } from '../../db/pool.js';
 import type { CaseEventType } from '../../workflows/triage/case-events.js';
-import { CONTACT_TEMPLATES } from '../../lib/contact-templates.js';
+import { CONTACT_TEMPLATES } from '../../workflows/notify/contact-templates.js';
 import { render } from '../../lib/templates.js';
 
 export type ContactDeps = { db: Db };

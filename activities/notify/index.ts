@@ -8,7 +8,7 @@ import { getPreferences } from '../../db/notify/preferences.js';
 import { activeTemplate } from '../../db/notify/templates.js';
 import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provider-status.js';
 import type { Db } from '../../db/pool.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { getContact } from '../../db/notify/contacts.js';
 import { getOrganization } from '../../db/platform/organizations.js';
 import { answerLinks } from '../../lib/answer-links.js';

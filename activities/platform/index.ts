@@ -4,7 +4,7 @@ import { enforceRetention } from '../../db/platform/audit.js';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
-import { resealCustomers } from '../../db/triage/customers.js';
+import { resealCustomers } from '../../db/customers/customers.js';
 import { ensureTransactionPartitions } from '../../db/triage/transactions.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Client } from '@temporalio/client';

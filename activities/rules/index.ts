@@ -11,7 +11,7 @@ import {
   type RuleContextRow,
   transactionForRules,
 } from '../../db/rules/evaluation.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { dispatchStarts, sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
 import { nextDueDate } from '../../workflows/rules/bill-schedule.js';
 import {
@@ -20,7 +20,7 @@ import {
   REALTIME_TYPES,
   type Rule,
 } from '../../workflows/rules/evaluators.js';
-import { evaluateRows, ruleChannels } from './engine.js';
+import { evaluateRows, ruleChannels } from '../../workflows/rules/evaluate-rows.js';
 
 export type RulesDeps = { db: Db; temporal: Client; taskQueuePrefix?: string };
 

@@ -6,7 +6,7 @@ import { unfreezeCard } from '../../commands/triage/unfreeze-card.js';
 import * as contacts from '../../db/notify/contacts.js';
 import * as runs from '../../db/triage/agent-runs.js';
 import { updateCase } from '../../db/triage/cases.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { getTransaction } from '../../db/triage/transactions.js';
 import { ConflictError, UnprocessableError } from '../../lib/domain-errors.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';

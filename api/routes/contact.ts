@@ -1,15 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import twilio from 'twilio';
+import { verifyTwilioRequest } from '../../activities/notify/providers/twilio.js';
 import * as contacts from '../../db/notify/contacts.js';
 import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { verifyAnswerToken } from '../../lib/answer-links.js';
 import { toE164 } from '../../lib/phone.js';
 import { render } from '../../lib/templates.js';
 import { organizationBySmsNumber } from '../../db/platform/organizations.js';
-import { CONTACT_TEMPLATES, parseAnswer } from '../../lib/contact-templates.js';
+import { CONTACT_TEMPLATES } from '../../workflows/notify/contact-templates.js';
+import { parseAnswer } from '../../workflows/notify/sms-answers.js';
 import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { sendCustomerReply } from '../../temporal/clients/notify.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
@@ -279,8 +280,7 @@ export function inboundSmsRoute(deps: {
     if (!deps.twilioAuthToken) throw new ApiError(404, 'not_found', 'Twilio webhooks are not configured');
     const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
     const url = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/webhooks/twilio/inbound` : c.req.url;
-    const signature = c.req.header('x-twilio-signature');
-    if (!signature || !twilio.validateRequest(deps.twilioAuthToken, signature, url, params)) {
+    if (!verifyTwilioRequest(deps.twilioAuthToken, c.req.header('x-twilio-signature'), url, params)) {
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is not valid');
     }
     // The number it was sent to names the organisation; the sender is looked up only inside it.

@@ -7,7 +7,7 @@ import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as accounts from '../../db/triage/accounts.js';
 import * as cards from '../../db/triage/cards.js';
-import * as customers from '../../db/triage/customers.js';
+import * as customers from '../../db/customers/customers.js';
 import type { Db } from '../../db/pool.js';
 import { cardNumberHash } from '../../lib/card-hash.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';

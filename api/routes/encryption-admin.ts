@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/pool.js';
-import { sealedValueCounts } from '../../db/triage/customers.js';
+import { sealedValueCounts } from '../../db/customers/customers.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import { startFieldEncryptionRotation } from '../../temporal/clients/platform.js';
 import { auditRequest } from '../audit.js';

@@ -8,7 +8,7 @@ import { listHealth } from '../../db/notify/provider-health.js';
 import * as templates from '../../db/notify/templates.js';
 import { DEFAULT_TEMPLATES, templateError } from '../../lib/templates.js';
 import type { Db } from '../../db/pool.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import type { Logger } from 'pino';
 import { sendNotification } from '../../commands/notify/send-notification.js';

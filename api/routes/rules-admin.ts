@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/pool.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { API_RPC_DEADLINE_MS } from '../../temporal/clients/deadline.js';
 import { evaluateCustomerRulesNow } from '../../temporal/clients/rules.js';
 import { auditRequest } from '../audit.js';

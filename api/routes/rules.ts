@@ -6,7 +6,7 @@ import * as bills from '../../db/rules/bills.js';
 import * as budgets from '../../db/rules/budgets.js';
 import * as goals from '../../db/rules/goals.js';
 import { deleteWithRules, ownedByCustomer } from '../../db/rules/targets.js';
-import { getCustomer } from '../../db/triage/customers.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { cancelBillReminder, notifyBillReminder } from '../../temporal/clients/rules.js';
 import { RECURRENCES } from '../../workflows/rules/bill-schedule.js';

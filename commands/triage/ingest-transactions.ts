@@ -7,10 +7,10 @@ import { alertView } from '../../db/triage/alerts.js';
 import * as alerts from '../../db/triage/alerts.js';
 import { ownersOf, postToBalances } from '../../db/triage/accounts.js';
 import { appendCaseEvents } from '../../db/triage/cases.js';
-import { lockCustomers } from '../../db/triage/customers.js';
+import { lockCustomers } from '../../db/customers/customers.js';
 import * as transactions from '../../db/triage/transactions.js';
 import { featuresFrom } from '../../activities/triage/features.js';
-import { evaluateTransactions } from '../../activities/rules/engine.js';
+import { evaluateTransactions } from '../../workflows/rules/evaluate-rows.js';
 import { REALTIME_TYPES } from '../../workflows/rules/evaluators.js';
 import {
   GROUPING_WINDOW_HOURS,

@@ -2,8 +2,8 @@ import type { Db } from '../../db/pool.js';
 import type { PendingStart } from '../../db/platform/workflow-starts.js';
 import { applyEvaluation, lockedCustomersRules, type RuleActor } from '../../db/rules/evaluation.js';
 import * as accounts from '../../db/triage/accounts.js';
-import { lockCustomers } from '../../db/triage/customers.js';
-import { evaluateRows } from '../../activities/rules/engine.js';
+import { lockCustomers } from '../../db/customers/customers.js';
+import { evaluateRows } from '../../workflows/rules/evaluate-rows.js';
 
 /**
  * Sets an account's balance from the system of record (a core-banking sync), and evaluates the

@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Queryable } from '../pool.js';
-import { revealPii } from '../triage/customers.js';
+import { revealPii } from '../customers/customers.js';
 
 /**
  * Every table that holds rows about a customer, and the columns an export leaves out (secrets

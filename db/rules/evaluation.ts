@@ -1,9 +1,11 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import type { Actor } from '../../workflows/platform/actor.js';
 import type { Queryable } from '../pool.js';
 import { queueStarts, type PendingStart } from '../platform/workflow-starts.js';
 import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { PERIODIC_TYPES, type AlertType, type RuleMetadata } from '../../workflows/rules/evaluators.js';
+import type { RuleChange, RuleContextRow } from '../../workflows/rules/rule-rows.js';
 
 /** A rule with everything its evaluator needs, fetched set-based (one query for a whole page). */
 export const ruleContextRow = z.object({
@@ -29,8 +31,8 @@ export const ruleContextRow = z.object({
   budget_period: z.string().nullable(),
   budget_category: z.string().nullable(),
   spent: z.string().nullable(),
-});
-export type RuleContextRow = z.infer<typeof ruleContextRow>;
+}) satisfies z.ZodType<RuleContextRow>;
+export type { RuleChange, RuleContextRow };
 
 /**
  * `page` is a SELECT of alert_rules rows (aliased r). Joins each rule to its account, goal or
@@ -121,24 +123,7 @@ export function customerRules(db: Queryable, orgId: string, customerId: string, 
   );
 }
 
-export type RuleChange = {
-  ruleId: string;
-  orgId: string;
-  metadata: RuleMetadata;
-  /** Set when the rule fired: its notification, created in the same transaction. */
-  notification?: {
-    customerId: string;
-    kind: string;
-    title: string;
-    message: string;
-    critical: boolean;
-    channels: string[];
-    dedupKey: string;
-    data: Record<string, unknown>;
-  };
-};
-
-export type RuleActor = { type: 'workflow' | 'user' | 'api_key' | 'system'; id: string };
+export type RuleActor = Actor;
 
 /**
  * Writes one evaluation's outcome atomically: the evaluated rules are stamped, the fired ones

@@ -5,7 +5,7 @@ import type { FieldCipher } from '../../lib/field-encryption.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { insertAccount } from '../triage/accounts.js';
 import { insertCard } from '../triage/cards.js';
-import { insertCustomer } from '../triage/customers.js';
+import { insertCustomer } from '../customers/customers.js';
 import { claimTransactionKeys, insertTransactions, type TransactionInput } from '../triage/transactions.js';
 import { createOrganization, findOrganizationByName } from '../platform/organizations.js';
 import { insertUser } from '../platform/users.js';

@@ -8,7 +8,7 @@ import { createApp } from '../../api/app.js';
 import { createOrganization } from '../../db/platform/organizations.js';
 import { insertUser } from '../../db/platform/users.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
-import { insertCustomer } from '../../db/triage/customers.js';
+import { insertCustomer } from '../../db/customers/customers.js';
 import type { TransactionInput } from '../../db/triage/transactions.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';

@@ -7,7 +7,7 @@ import { createOrganization } from '../../db/platform/organizations.js';
 import { insertUser } from '../../db/platform/users.js';
 import { insertAccount } from '../../db/triage/accounts.js';
 import { insertCard } from '../../db/triage/cards.js';
-import { insertCustomer } from '../../db/triage/customers.js';
+import { insertCustomer } from '../../db/customers/customers.js';
 import type { TransactionInput } from '../../db/triage/transactions.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';

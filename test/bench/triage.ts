@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createOrganization } from '../../db/platform/organizations.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
-import { insertCustomer } from '../../db/triage/customers.js';
+import { insertCustomer } from '../../db/customers/customers.js';
 import { PROJECT_ROOT } from '../../temporal/binaries.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createWorkers } from '../../workers/create-workers.js';

@@ -6,10 +6,12 @@ import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
 
 /**
  * With RECORD_HISTORIES=1, saves a run's history to test/histories/<name>.json for the replay
- * suite. The CLI writes the same JSON the Web UI downloads.
+ * suite; with RECORD_HISTORIES=<name>[,<name>…], only those (a new version beside the old ones,
+ * which must stay as they were recorded). The CLI writes the same JSON the Web UI downloads.
  */
 export function recordHistory(workflowId: string, name: string): void {
-  if (!process.env.RECORD_HISTORIES) return;
+  const wanted = process.env.RECORD_HISTORIES;
+  if (!wanted || (wanted !== '1' && !wanted.split(',').includes(name))) return;
   const json = execFileSync(temporalCliPath(), [
     'workflow',
     'show',

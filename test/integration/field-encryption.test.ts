@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCustomer, revealPii } from '../../db/triage/customers.js';
+import { getCustomer, revealPii } from '../../db/customers/customers.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { ensureSchedules } from '../../temporal/schedules.js';
 import { startHarness, type Harness } from '../helpers/harness.js';

@@ -175,8 +175,8 @@ describe('triage end to end (real Postgres, Temporal and worker)', () => {
     expect(afterReopen.body.status).toBe('assigned');
     expect(afterReopen.body.timeline.at(-1)).toMatchObject({ type: 'reopened' });
 
-    recordHistory(`tx-eval-${tx.body.id}`, 'evaluate-transaction.v2');
-    recordHistory(`triage-alert-${alert.id}`, 'alert-triage.v2');
+    // Recorded once each (RECORD_HISTORIES=<name>): v1/v2 before the contact outcome became steps.
+    recordHistory(`triage-alert-${alert.id}`, 'alert-triage.v3');
     recordHistory(`card-freeze-${fixture.card.id}`, 'card-freeze.v1');
 
     // The operator lifts the freeze early; the card-freeze run ends.

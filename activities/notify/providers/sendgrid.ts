@@ -1,5 +1,6 @@
 import sendgridClient from '@sendgrid/client';
 import sendgridMail from '@sendgrid/mail';
+import { EventWebhook } from '@sendgrid/eventwebhook';
 import { isRetryableStatus, ProviderError, type OutgoingMessage, type Provider } from './types.js';
 
 // The packages export ready-made singletons with their classes attached; each provider gets its own.
@@ -73,4 +74,69 @@ export function sendgridProvider(o: {
       }
     },
   };
+}
+
+/** Signed SendGrid webhooks older than this are replays. */
+export const SENDGRID_MAX_WEBHOOK_AGE_S = 5 * 60;
+
+const SENDGRID_EVENTS: Record<string, 'delivered' | 'bounced' | 'failed' | 'spam_report'> = {
+  delivered: 'delivered',
+  bounce: 'bounced',
+  dropped: 'failed',
+  spamreport: 'spam_report',
+};
+
+export type SendgridReport = {
+  orgId: string;
+  deliveryId: string;
+  status: 'delivered' | 'bounced' | 'failed' | 'spam_report';
+  errorCode: string | null;
+  reason: string | null;
+};
+
+/**
+ * Verifies a SendGrid Event Webhook request (ECDSA over timestamp + raw body, fresh within five
+ * minutes) and reads the reports Sentinel acts on from it. `invalid` when the signature or the
+ * timestamp does not hold; `malformed` when the body is not a JSON array of events.
+ */
+export function readSendgridWebhook(
+  publicKey: string,
+  raw: string,
+  h: { signature?: string | undefined; timestamp?: string | undefined },
+  nowMs = Date.now(),
+): { ok: false; error: 'invalid' | 'malformed' } | { ok: true; received: number; reports: SendgridReport[] } {
+  if (!h.signature || !h.timestamp) return { ok: false, error: 'invalid' };
+  const ts = Number(h.timestamp);
+  if (!Number.isFinite(ts) || Math.abs(nowMs / 1000 - ts) > SENDGRID_MAX_WEBHOOK_AGE_S) {
+    return { ok: false, error: 'invalid' };
+  }
+  const ew = new EventWebhook();
+  let valid = false;
+  try {
+    valid = ew.verifySignature(ew.convertPublicKeyToECDSA(publicKey), raw, h.signature, h.timestamp);
+  } catch {
+    valid = false;
+  }
+  if (!valid) return { ok: false, error: 'invalid' };
+  let events: unknown;
+  try {
+    events = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'malformed' };
+  }
+  if (!Array.isArray(events)) return { ok: false, error: 'malformed' };
+  const reports: SendgridReport[] = [];
+  for (const e of events as Record<string, unknown>[]) {
+    const status = SENDGRID_EVENTS[String(e?.event)];
+    // The delivery's ids travel as custom args on the message (see send above).
+    if (!status || typeof e.delivery_id !== 'string' || typeof e.org_id !== 'string') continue;
+    reports.push({
+      orgId: e.org_id,
+      deliveryId: e.delivery_id,
+      status,
+      errorCode: typeof e.status === 'string' ? e.status : null,
+      reason: typeof e.reason === 'string' ? e.reason : null,
+    });
+  }
+  return { ok: true, received: events.length, reports };
 }

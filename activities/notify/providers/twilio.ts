@@ -46,3 +46,39 @@ export function twilioProvider(o: {
     },
   };
 }
+
+/**
+ * Whether a Twilio webhook request carries Twilio's signature: HMAC-SHA1 over the public URL
+ * Twilio called and the form parameters, with the account's auth token.
+ */
+export function verifyTwilioRequest(
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  params: Record<string, string>,
+): boolean {
+  return !!signature && twilio.validateRequest(authToken, signature, url, params);
+}
+
+const TWILIO_STATUSES: Record<string, 'delivered' | 'failed'> = {
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+
+/** A status callback as Sentinel acts on it; null for the intermediate statuses (queued, sent…). */
+export function readTwilioStatus(params: Record<string, string>): {
+  messageSid: string;
+  status: 'delivered' | 'failed';
+  errorCode: string | null;
+  reason: string | null;
+} | null {
+  const status = TWILIO_STATUSES[params.MessageStatus ?? ''];
+  if (!status || !params.MessageSid) return null;
+  return {
+    messageSid: params.MessageSid,
+    status,
+    errorCode: params.ErrorCode ? `twilio_${params.ErrorCode}` : null,
+    reason: params.ErrorMessage ?? null,
+  };
+}

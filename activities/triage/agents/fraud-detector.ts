@@ -1,6 +1,6 @@
 import { getAlert } from '../../../db/triage/alerts.js';
 import { fraudHistory } from '../../../db/triage/customer-history.js';
-import { getCustomer } from '../../../db/triage/customers.js';
+import { getCustomer } from '../../../db/customers/customers.js';
 import type { AlertData } from '../../../workflows/triage/alert-grouping.js';
 import { getTransaction } from '../../../db/triage/transactions.js';
 import { assessFraud } from '../../../workflows/triage/fraud-score.js';

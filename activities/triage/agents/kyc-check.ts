@@ -1,5 +1,5 @@
 import { kycHistory } from '../../../db/triage/customer-history.js';
-import { getCustomer } from '../../../db/triage/customers.js';
+import { getCustomer } from '../../../db/customers/customers.js';
 import type { AgentImpl } from '../types.js';
 
 /** KYC status, risk profile, account age and the customer's prior alerts and disputes. */

@@ -1,4 +1,4 @@
-import type { RuleChange, RuleContextRow } from '../../db/rules/evaluation.js';
+import type { RuleChange, RuleContextRow } from './rule-rows.js';
 import {
   evaluateAccountThreshold,
   evaluateDigest,
@@ -9,7 +9,7 @@ import {
   type Evaluation,
   type Rule,
   type TransactionContext,
-} from '../../workflows/rules/evaluators.js';
+} from './evaluators.js';
 
 const ACCOUNT_NAMES: Record<string, string> = {
   checking: 'Checking account',

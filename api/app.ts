@@ -11,7 +11,12 @@ import type { Config } from '../lib/config.js';
 import { InvalidCursorError } from '../lib/pagination.js';
 import { SessionService } from './auth/sessions.js';
 import { TokenService } from './auth/tokens.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../lib/domain-errors.js';
+import {
+  ConflictError,
+  InvalidReferenceError,
+  NotFoundError,
+  UnprocessableError,
+} from '../lib/domain-errors.js';
 import { ApiError, notFound, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
@@ -21,7 +26,9 @@ import { docsRoutes } from './docs.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
+import { accountRoutes } from './routes/accounts.js';
 import { cardRoutes } from './routes/cards.js';
+import { caseRoutes } from './routes/cases.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { alertRoutes } from './routes/alerts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -30,8 +37,11 @@ import { contactRoutes, inboundSmsRoute } from './routes/contact.js';
 import { customerRoutes } from './routes/customers.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { privacyRoutes } from './routes/privacy.js';
-import { rulesRoutes } from './routes/rules.js';
-import { rulesAdminRoutes } from './routes/rules-admin.js';
+import { rulesAdminRoutes } from './routes/rules/admin.js';
+import { alertRuleRoutes } from './routes/rules/alert-rules.js';
+import { billRoutes } from './routes/rules/bills.js';
+import { budgetRoutes } from './routes/rules/budgets.js';
+import { goalRoutes } from './routes/rules/goals.js';
 import { workflowAdminRoutes } from './routes/workflows-admin.js';
 import { clientIp, limitPerMinute, PostgresRateLimitStore } from './rate-limit.js';
 import { createMetrics } from './metrics.js';
@@ -196,17 +206,19 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, apiKeyRoutes({ db, revocations }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));
-  app.route(
-    API_BASE,
-    customerRoutes({ ...workflows, cardHashKey: config.CARD_HASH_KEY, cipher: deps.cipher }),
-  );
+  app.route(API_BASE, customerRoutes({ db, cipher: deps.cipher }));
   app.route(API_BASE, transactionRoutes({ ...workflows, thresholds: config.SCREENING_THRESHOLDS }));
   app.route(API_BASE, alertRoutes(workflows));
-  app.route(API_BASE, cardRoutes(workflows));
+  app.route(API_BASE, caseRoutes(workflows));
+  app.route(API_BASE, cardRoutes({ ...workflows, cardHashKey: config.CARD_HASH_KEY }));
+  app.route(API_BASE, accountRoutes(workflows));
   app.route(API_BASE, disputeRoutes(workflows));
   app.route(API_BASE, notificationRoutes({ ...workflows, production: config.NODE_ENV === 'production' }));
   app.route(API_BASE, privacyRoutes({ db, cipher: deps.cipher }));
-  app.route(API_BASE, rulesRoutes(workflows));
+  app.route(API_BASE, goalRoutes(workflows));
+  app.route(API_BASE, budgetRoutes(workflows));
+  app.route(API_BASE, billRoutes(workflows));
+  app.route(API_BASE, alertRuleRoutes(workflows));
   app.route(API_BASE, rulesAdminRoutes(workflows));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
@@ -286,6 +298,10 @@ export function createApp(deps: AppDeps) {
       apiError = new ApiError(422, 'unprocessable', err.message);
     } else if (err instanceof NotFoundError) {
       apiError = notFound(err.what);
+    } else if (err instanceof InvalidReferenceError) {
+      apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
+        issues: [{ path: err.field, message: err.message, code: 'invalid_reference' }],
+      });
     } else if (err instanceof InvalidCursorError) {
       apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
         issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],

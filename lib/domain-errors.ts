@@ -18,3 +18,14 @@ export class NotFoundError extends Error {
     super(`${what} not found`);
   }
 }
+
+/** A field names something that is not there for this caller (a 400 naming the field). */
+export class InvalidReferenceError extends Error {
+  override name = 'InvalidReferenceError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,11 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { addCaseNote } from '../../commands/triage/add-case-note.js';
 import { assignAlert } from '../../commands/triage/assign-alert.js';
-import { reopenCase } from '../../commands/triage/reopen-case.js';
 import { resolveAlert } from '../../commands/triage/resolve-alert.js';
 import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
 import * as alerts from '../../db/triage/alerts.js';
-import { caseRow, getCase, getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
+import { getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { sendTriageCommand, startTriage } from '../../temporal/clients/triage.js';
@@ -17,6 +16,7 @@ import { planAgents, PlanError } from '../../workflows/triage/planner.js';
 import { principalActor } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
+import { CaseSchema } from './cases.js';
 import {
   conflictResponses,
   errorResponses,
@@ -30,8 +30,6 @@ import {
 } from '../router.js';
 
 const AlertSchema = alerts.alertRow.omit({ org_id: true, priority_rank: true }).openapi('Alert');
-
-const CaseSchema = caseRow.omit({ org_id: true }).openapi('Case');
 
 const AgentRunSchema = agentRunRow.openapi('AgentRun');
 
@@ -129,18 +127,6 @@ const routes = {
       201: json(z.object({ added: z.literal(true) }), 'Added to the case timeline'),
       ...errorResponses,
     },
-  }),
-  reopen: securedRoute('alerts:write', {
-    method: 'post',
-    path: '/cases/{id}/reopen',
-    tags,
-    summary: 'Reopen a closed case (its alert opens again)',
-    request: {
-      params: IdParams,
-      headers: IdempotencyHeaders,
-      body: jsonBody(z.object({ reason: z.string().trim().min(1).max(2000) }).strict()),
-    },
-    responses: { 200: json(CaseSchema, 'Reopened'), ...conflictResponses, ...errorResponses },
   }),
   startTriage: securedRoute('alerts:write', {
     method: 'post',
@@ -267,28 +253,6 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
         return { status: 201, body: { added: true } };
       });
       return c.json({ added: true as const }, 201);
-    })
-    .openapi(routes.reopen, async (c) => {
-      const p = c.get('principal');
-      const id = c.req.valid('param').id;
-      if (!(await getCase(db, p.orgId, id))) throw notFound('case');
-      const reason = c.req.valid('json').reason;
-      const r = await idempotent(
-        db,
-        c,
-        { action: 'case.reopen', resourceId: id },
-        { reason },
-        async (key) => {
-          const { org_id: _org, ...view } = await reopenCase(db, p.orgId, {
-            caseId: id,
-            reason,
-            actor: principalActor(p),
-            key,
-          });
-          return { status: 200, body: view };
-        },
-      );
-      return c.json(r.body as z.infer<typeof CaseSchema>, 200);
     })
     .openapi(routes.startTriage, async (c) => {
       const p = c.get('principal');

@@ -2,17 +2,23 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { freezeCard } from '../../commands/triage/freeze-card.js';
 import { unfreezeCard } from '../../commands/triage/unfreeze-card.js';
+import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
+import * as customers from '../../db/customers/customers.js';
+import * as accounts from '../../db/triage/accounts.js';
 import * as cards from '../../db/triage/cards.js';
+import { cardNumberHash } from '../../lib/card-hash.js';
+import { maskCard } from '../../lib/masking.js';
 import type { Db } from '../../db/pool.js';
 import { cardFreezeWorkflowId } from '../../workflows/triage/ids.js';
 import { MAX_FREEZE_HOURS } from '../../workflows/triage/messages.js';
-import { principalActor } from '../audit.js';
-import { notFound } from '../errors.js';
+import { auditRequest, principalActor } from '../audit.js';
+import { ApiError, notFound } from '../errors.js';
 import { commandKey, idempotent } from '../idempotency.js';
 import {
   conflictResponses,
   errorResponses,
   IdempotencyHeaders,
+  IdParams,
   json,
   jsonBody,
   newRouter,
@@ -28,8 +34,68 @@ const CardStateSchema = z.object({
 });
 type CardState = z.infer<typeof CardStateSchema>;
 
+const CardSchema = cards.cardRow
+  .omit({ org_id: true })
+  .extend({ masked_number: z.string().openapi({ example: '****4242' }) })
+  .openapi('Card');
+
+/** Luhn check: catches typos in card numbers before they are hashed. */
+function luhn(num: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < num.length; i++) {
+    let d = Number(num[num.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+const thisYear = new Date().getUTCFullYear();
+const CreateCard = z
+  .object({
+    card_number: z
+      .string()
+      .transform((s) => s.replace(/[ -]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{13,19}$/, 'must be 13–19 digits')
+          .refine(luhn, 'is not a valid card number'),
+      ),
+    expiry_month: z.number().int().min(1).max(12),
+    expiry_year: z
+      .number()
+      .int()
+      .min(thisYear - 1)
+      .max(thisYear + 20),
+    card_type: z.enum(['debit', 'credit', 'prepaid']),
+    account_id: z.string().uuid().nullable().optional(),
+  })
+  .strict();
+
+export const cardView = ({ org_id: _org, ...c }: cards.CardRow) => ({
+  ...c,
+  masked_number: maskCard(c.last4),
+});
+
 const tags = ['actions'];
 const routes = {
+  createCard: securedRoute('customers:write', {
+    method: 'post',
+    path: '/customers/{id}/cards',
+    tags: ['customers'],
+    summary: 'Add a card: the full number is accepted once, hashed, and never stored or returned',
+    request: { params: IdParams, body: jsonBody(CreateCard) },
+    responses: { 201: json(CardSchema, 'Created'), ...conflictResponses, ...errorResponses },
+  }),
+  getCard: securedRoute('customers:read', {
+    method: 'get',
+    path: '/cards/{id}',
+    tags: ['customers'],
+    request: { params: IdParams },
+    responses: { 200: json(CardSchema, 'A card'), ...errorResponses },
+  }),
+
   freeze: securedRoute('actions:write', {
     method: 'post',
     path: '/actions/freeze-card',
@@ -67,8 +133,8 @@ const routes = {
   }),
 };
 
-/** Cards: freezes (through each card's freeze workflow) and unfreezes. */
-export function cardRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+/** Cards: registered (the number hashed, never kept), frozen through each card's freeze workflow, unfrozen. */
+export function cardRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string; cardHashKey: string }) {
   const { db } = deps;
   const view = (c: { id: string } & Omit<CardState, 'card_id' | 'workflow_id'>): CardState => ({
     card_id: c.id,
@@ -78,7 +144,48 @@ export function cardRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: st
     workflow_id: cardFreezeWorkflowId(c.id),
   });
 
+  const requireCustomer = async (orgId: string, id: string) => {
+    const c = await customers.getCustomer(db, orgId, id);
+    if (!c) throw notFound('customer');
+    return c;
+  };
+
   return newRouter()
+    .openapi(routes.createCard, async (c) => {
+      const p = c.get('principal');
+      const body = c.req.valid('json');
+      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
+      if (body.account_id) {
+        const account = await accounts.getAccount(db, p.orgId, body.account_id);
+        if (!account || account.customer_id !== customer.id) {
+          throw new ApiError(422, 'unprocessable', 'account_id is not an account of this customer');
+        }
+      }
+      try {
+        const row = await cards.insertCard(db, p.orgId, {
+          customer_id: customer.id,
+          account_id: body.account_id ?? null,
+          number_hash: cardNumberHash(deps.cardHashKey, body.card_number),
+          last4: body.card_number.slice(-4),
+          expiry_month: body.expiry_month,
+          expiry_year: body.expiry_year,
+          card_type: body.card_type,
+        });
+        await auditRequest(db, c, { action: 'card.created', resourceType: 'card', resourceId: row.id });
+        return c.json(cardView(row), 201);
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError) {
+          throw new ApiError(409, 'conflict', 'This card is already registered');
+        }
+        if (err instanceof ForeignKeyIntegrityConstraintViolationError) throw notFound('account');
+        throw err;
+      }
+    })
+    .openapi(routes.getCard, async (c) => {
+      const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);
+      if (!row) throw notFound('card');
+      return c.json(cardView(row), 200);
+    })
     .openapi(routes.freeze, async (c) => {
       const p = c.get('principal');
       const body = c.req.valid('json');

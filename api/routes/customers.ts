@@ -1,17 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { phoneNumber } from '../../lib/phone.js';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import { setAccountBalance } from '../../commands/triage/set-account-balance.js';
-import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
-import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
-import * as accounts from '../../db/triage/accounts.js';
-import * as cards from '../../db/triage/cards.js';
+import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as customers from '../../db/customers/customers.js';
 import type { Db } from '../../db/pool.js';
-import { cardNumberHash } from '../../lib/card-hash.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
-import { maskAddress, maskCard, maskEmail, maskPhone } from '../../lib/masking.js';
+import { maskAddress, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
 import { auditPiiViewed, auditRequest } from '../audit.js';
@@ -27,7 +20,7 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import { Currency, IsoDate, Money, TimeZone } from '../schemas.js';
+import { IsoDate, TimeZone } from '../schemas.js';
 
 const KYC = z.enum(['pending', 'verified', 'rejected', 'expired']);
 const RISK = z.enum(['low', 'medium', 'high']);
@@ -91,47 +84,6 @@ const PatchCustomer = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
 
-const AccountSchema = accounts.accountRow.omit({ org_id: true }).openapi('Account');
-
-const CardSchema = cards.cardRow
-  .omit({ org_id: true })
-  .extend({ masked_number: z.string().openapi({ example: '****4242' }) })
-  .openapi('Card');
-
-/** Luhn check: catches typos in card numbers before they are hashed. */
-function luhn(num: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < num.length; i++) {
-    let d = Number(num[num.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-const thisYear = new Date().getUTCFullYear();
-const CreateCard = z
-  .object({
-    card_number: z
-      .string()
-      .transform((s) => s.replace(/[ -]/g, ''))
-      .pipe(
-        z
-          .string()
-          .regex(/^\d{13,19}$/, 'must be 13–19 digits')
-          .refine(luhn, 'is not a valid card number'),
-      ),
-    expiry_month: z.number().int().min(1).max(12),
-    expiry_year: z
-      .number()
-      .int()
-      .min(thisYear - 1)
-      .max(thisYear + 20),
-    card_type: z.enum(['debit', 'credit', 'prepaid']),
-    account_id: z.string().uuid().nullable().optional(),
-  })
-  .strict();
-
 /** A customer as this principal may see them: sealed fields opened only for roles with pii:read. */
 export const customerView = (row: customers.CustomerRow, principal: Principal, cipher: FieldCipher) => {
   const { org_id: _org, date_of_birth_enc, national_id_enc, legacy_date_of_birth, ...c } = row;
@@ -145,12 +97,6 @@ export const customerView = (row: customers.CustomerRow, principal: Principal, c
     national_id: national_id_enc !== null ? '*********' : null,
   };
 };
-const accountView = ({ org_id: _org, ...a }: accounts.AccountRow) => a;
-export const cardView = ({ org_id: _org, ...c }: cards.CardRow) => ({
-  ...c,
-  masked_number: maskCard(c.last4),
-});
-
 const tags = ['customers'];
 const routes = {
   create: securedRoute('customers:write', {
@@ -182,70 +128,9 @@ const routes = {
     request: { params: IdParams, body: jsonBody(PatchCustomer) },
     responses: { 200: json(CustomerSchema, 'Updated'), ...errorResponses },
   }),
-  createAccount: securedRoute('customers:write', {
-    method: 'post',
-    path: '/customers/{id}/accounts',
-    tags,
-    request: {
-      params: IdParams,
-      body: jsonBody(
-        z
-          .object({
-            account_type: z.enum(['checking', 'savings', 'credit']),
-            currency: Currency.default('USD'),
-            balance: Money.default('0.00'),
-          })
-          .strict(),
-      ),
-    },
-    responses: { 201: json(AccountSchema, 'Created'), ...errorResponses },
-  }),
-  createCard: securedRoute('customers:write', {
-    method: 'post',
-    path: '/customers/{id}/cards',
-    tags,
-    summary: 'Add a card: the full number is accepted once, hashed, and never stored or returned',
-    request: { params: IdParams, body: jsonBody(CreateCard) },
-    responses: { 201: json(CardSchema, 'Created'), ...conflictResponses, ...errorResponses },
-  }),
-  getCard: securedRoute('customers:read', {
-    method: 'get',
-    path: '/cards/{id}',
-    tags,
-    request: { params: IdParams },
-    responses: { 200: json(CardSchema, 'A card'), ...errorResponses },
-  }),
-  setBalance: securedRoute('transactions:write', {
-    method: 'patch',
-    path: '/accounts/{id}',
-    tags,
-    summary: "Set an account's balance from the system of record (a core-banking sync)",
-    description:
-      'Posted transactions move balances on their own; this sets the balance the bank of record reports. ' +
-      "The account's `account_threshold` rules are evaluated on the new balance at once.",
-    request: {
-      params: IdParams,
-      body: jsonBody(z.object({ balance: Money }).strict()),
-    },
-    responses: { 200: json(AccountSchema, 'The account with its new balance'), ...errorResponses },
-  }),
-  getAccount: securedRoute('customers:read', {
-    method: 'get',
-    path: '/accounts/{id}',
-    tags,
-    request: { params: IdParams },
-    responses: { 200: json(AccountSchema, 'An account'), ...errorResponses },
-  }),
 };
 
-export function customerRoutes(deps: {
-  db: Db;
-  cardHashKey: string;
-  cipher: FieldCipher;
-  temporal: Client;
-  taskQueuePrefix: string;
-  log: Logger;
-}) {
+export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
   const { db, cipher } = deps;
   const requireCustomer = async (orgId: string, id: string) => {
     const c = await customers.getCustomer(db, orgId, id);
@@ -303,76 +188,5 @@ export function customerRoutes(deps: {
         after: { fields: Object.keys(c.req.valid('json')) },
       });
       return c.json(customerView(row, p, cipher), 200);
-    })
-    .openapi(routes.createAccount, async (c) => {
-      const p = c.get('principal');
-      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
-      const row = await accounts.insertAccount(db, p.orgId, {
-        customer_id: customer.id,
-        ...c.req.valid('json'),
-      });
-      await auditRequest(db, c, { action: 'account.created', resourceType: 'account', resourceId: row.id });
-      return c.json(accountView(row), 201);
-    })
-    .openapi(routes.createCard, async (c) => {
-      const p = c.get('principal');
-      const body = c.req.valid('json');
-      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
-      if (body.account_id) {
-        const account = await accounts.getAccount(db, p.orgId, body.account_id);
-        if (!account || account.customer_id !== customer.id) {
-          throw new ApiError(422, 'unprocessable', 'account_id is not an account of this customer');
-        }
-      }
-      try {
-        const row = await cards.insertCard(db, p.orgId, {
-          customer_id: customer.id,
-          account_id: body.account_id ?? null,
-          number_hash: cardNumberHash(deps.cardHashKey, body.card_number),
-          last4: body.card_number.slice(-4),
-          expiry_month: body.expiry_month,
-          expiry_year: body.expiry_year,
-          card_type: body.card_type,
-        });
-        await auditRequest(db, c, { action: 'card.created', resourceType: 'card', resourceId: row.id });
-        return c.json(cardView(row), 201);
-      } catch (err) {
-        if (err instanceof UniqueIntegrityConstraintViolationError) {
-          throw new ApiError(409, 'conflict', 'This card is already registered');
-        }
-        if (err instanceof ForeignKeyIntegrityConstraintViolationError) throw notFound('account');
-        throw err;
-      }
-    })
-    .openapi(routes.getCard, async (c) => {
-      const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);
-      if (!row) throw notFound('card');
-      return c.json(cardView(row), 200);
-    })
-    .openapi(routes.setBalance, async (c) => {
-      const p = c.get('principal');
-      const id = c.req.valid('param').id;
-      const set = await setAccountBalance(db, p.orgId, id, c.req.valid('json').balance, {
-        type: p.actorType,
-        id: p.actorId,
-      });
-      if (!set) throw notFound('account');
-      await dispatchStarts(deps.temporal, db, set.starts, {
-        prefix: deps.taskQueuePrefix,
-        log: c.get('log') ?? deps.log,
-      });
-      await auditRequest(db, c, {
-        action: 'account.balance_set',
-        resourceType: 'account',
-        resourceId: id,
-        before: { balance: set.before.balance },
-        after: { balance: set.account.balance },
-      });
-      return c.json(accountView(set.account), 200);
-    })
-    .openapi(routes.getAccount, async (c) => {
-      const row = await accounts.getAccount(db, c.get('principal').orgId, c.req.valid('param').id);
-      if (!row) throw notFound('account');
-      return c.json(accountView(row), 200);
     });
 }

@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../db/pool.js';
-import { getCustomer } from '../../db/customers/customers.js';
-import { API_RPC_DEADLINE_MS } from '../../temporal/clients/deadline.js';
-import { evaluateCustomerRulesNow } from '../../temporal/clients/rules.js';
-import { auditRequest } from '../audit.js';
-import { notFound } from '../errors.js';
-import { errorResponses, json, newRouter, securedRoute } from '../router.js';
-import { Uuid } from '../schemas.js';
+import type { Db } from '../../../db/pool.js';
+import { getCustomer } from '../../../db/customers/customers.js';
+import { API_RPC_DEADLINE_MS } from '../../../temporal/clients/deadline.js';
+import { evaluateCustomerRulesNow } from '../../../temporal/clients/rules.js';
+import { auditRequest } from '../../audit.js';
+import { notFound } from '../../errors.js';
+import { errorResponses, json, newRouter, securedRoute } from '../../router.js';
+import { Uuid } from '../../schemas.js';
 
 const routes = {
   evaluateCustomer: securedRoute('rules:write', {

@@ -1,0 +1,82 @@
+import { z } from '@hono/zod-openapi';
+import { getCustomer } from '../../../db/customers/customers.js';
+import type { Db } from '../../../db/pool.js';
+import * as budgets from '../../../db/rules/budgets.js';
+import { deleteWithRules } from '../../../db/rules/targets.js';
+import { InvalidReferenceError } from '../../../lib/domain-errors.js';
+import { toPage } from '../../../lib/pagination.js';
+import { auditRequest } from '../../audit.js';
+import { notFound } from '../../errors.js';
+import { newRouter } from '../../router.js';
+import { Currency, PositiveMoney, Uuid } from '../../schemas.js';
+import { atLeastOne, crud, strip } from './shared.js';
+
+const BudgetSchema = budgets.budgetRow
+  .omit({ org_id: true })
+  .extend({ period_key: z.string(), period_start: z.string(), period_end: z.string(), spent: z.string() })
+  .openapi('Budget');
+const BudgetFields = {
+  name: z.string().trim().min(1).max(100),
+  amount: PositiveMoney,
+  currency: Currency.optional(),
+  period: z.enum(budgets.BUDGET_PERIODS).optional(),
+  category: z.string().trim().min(1).max(50).nullable().optional(),
+};
+const routes = crud(
+  'Budget',
+  '/budgets',
+  BudgetSchema,
+  z.object({ customer_id: Uuid, ...BudgetFields }).strict(),
+  z.object(BudgetFields).partial().strict().refine(atLeastOne, 'send at least one field to change'),
+);
+
+/** Budgets, each shown with its spending this period (the spending_target rule watches it). */
+export function budgetRoutes(deps: { db: Db }) {
+  const { db } = deps;
+  const requireCustomer = async (orgId: string, id: string) => {
+    if (!(await getCustomer(db, orgId, id)))
+      throw new InvalidReferenceError('body.customer_id', 'no such customer');
+  };
+  const budgetView = async (orgId: string, b: budgets.BudgetRow) => ({
+    ...strip(b),
+    ...(await budgets.budgetSpending(db, orgId, b.id)),
+  });
+  const audit = (c: Parameters<typeof auditRequest>[1], action: string, id: string) =>
+    auditRequest(db, c, { action, resourceType: 'budget', resourceId: id });
+  return newRouter()
+    .openapi(routes.list, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const q = c.req.valid('query');
+      const page = toPage(await budgets.listBudgets(db, orgId, q), q.limit);
+      return c.json({ ...page, data: await Promise.all(page.data.map((b) => budgetView(orgId, b))) }, 200);
+    })
+    .openapi(routes.create, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const body = c.req.valid('json');
+      await requireCustomer(orgId, body.customer_id);
+      const row = await budgets.createBudget(db, orgId, body);
+      await audit(c, 'budget.created', row.id);
+      return c.json(await budgetView(orgId, row), 201);
+    })
+    .openapi(routes.get, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const row = await budgets.getBudget(db, orgId, c.req.valid('param').id);
+      if (!row) throw notFound('budget');
+      return c.json(await budgetView(orgId, row), 200);
+    })
+    .openapi(routes.update, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const row = await budgets.updateBudget(db, orgId, c.req.valid('param').id, c.req.valid('json'));
+      if (!row) throw notFound('budget');
+      await audit(c, 'budget.updated', row.id);
+      return c.json(await budgetView(orgId, row), 200);
+    })
+    .openapi(routes.remove, async (c) => {
+      const id = c.req.valid('param').id;
+      const orgId = c.get('principal').orgId;
+      const target = { table: 'budgets', column: 'budget_id' } as const;
+      if (!(await db.transaction((t) => deleteWithRules(t, orgId, target, id)))) throw notFound('budget');
+      await audit(c, 'budget.deleted', id);
+      return c.body(null, 204);
+    });
+}

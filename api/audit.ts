@@ -1,17 +1,14 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { appendAudit, type AuditEntry } from '../db/platform/audit.js';
+import { audit, type CommandActor } from '../commands/audited.js';
+import type { AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
 import { can } from '../lib/roles.js';
 import type { Actor } from '../workflows/platform/actor.js';
 import type { AppEnv, Principal } from './env.js';
 
-/** Appends an audit event for the calling principal, with the request's id and client address. */
-export async function auditRequest(
-  db: Db,
-  c: Context<AppEnv>,
-  e: Pick<AuditEntry, 'action' | 'resourceType' | 'resourceId' | 'before' | 'after'>,
-): Promise<void> {
+/** The calling principal as commands name who asked: actor, request id and client address. */
+export function commandActor(c: Context<AppEnv>): CommandActor {
   const p = c.get('principal');
   let ip: string | null = null;
   try {
@@ -19,14 +16,16 @@ export async function auditRequest(
   } catch {
     ip = null; // not served by @hono/node-server (e.g. app.request() in tests)
   }
-  await appendAudit(db, {
-    ...e,
-    orgId: p.orgId,
-    actorType: p.actorType,
-    actorId: p.actorId,
-    requestId: c.get('requestId'),
-    ip,
-  });
+  return { type: p.actorType, id: p.actorId, requestId: c.get('requestId'), ip };
+}
+
+/** Appends an audit event for the calling principal, with the request's id and client address. */
+export async function auditRequest(
+  db: Db,
+  c: Context<AppEnv>,
+  e: Pick<AuditEntry, 'action' | 'resourceType' | 'resourceId' | 'before' | 'after'>,
+): Promise<void> {
+  await audit(db, c.get('principal').orgId, commandActor(c), { resourceId: null, ...e });
 }
 
 /**

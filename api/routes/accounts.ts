@@ -2,11 +2,11 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { setAccountBalance } from '../../commands/triage/set-account-balance.js';
-import * as customers from '../../db/customers/customers.js';
+import { openAccount } from '../../commands/triage/open-account.js';
 import type { Db } from '../../db/pool.js';
 import * as accounts from '../../db/triage/accounts.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
-import { auditRequest } from '../audit.js';
+import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
 import { Currency, Money } from '../schemas.js';
@@ -61,40 +61,25 @@ const routes = {
 /** A customer's accounts, and their balances as the bank of record reports them. */
 export function accountRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string; log: Logger }) {
   const { db } = deps;
-  const requireCustomer = async (orgId: string, id: string) => {
-    const c = await customers.getCustomer(db, orgId, id);
-    if (!c) throw notFound('customer');
-    return c;
-  };
   return newRouter()
     .openapi(routes.createAccount, async (c) => {
       const p = c.get('principal');
-      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
-      const row = await accounts.insertAccount(db, p.orgId, {
-        customer_id: customer.id,
-        ...c.req.valid('json'),
-      });
-      await auditRequest(db, c, { action: 'account.created', resourceType: 'account', resourceId: row.id });
+      const row = await openAccount(
+        db,
+        p.orgId,
+        { customer_id: c.req.valid('param').id, ...c.req.valid('json') },
+        commandActor(c),
+      );
       return c.json(accountView(row), 201);
     })
     .openapi(routes.setBalance, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
-      const set = await setAccountBalance(db, p.orgId, id, c.req.valid('json').balance, {
-        type: p.actorType,
-        id: p.actorId,
-      });
+      const set = await setAccountBalance(db, p.orgId, id, c.req.valid('json').balance, commandActor(c));
       if (!set) throw notFound('account');
       await dispatchStarts(deps.temporal, db, set.starts, {
         prefix: deps.taskQueuePrefix,
         log: c.get('log') ?? deps.log,
-      });
-      await auditRequest(db, c, {
-        action: 'account.balance_set',
-        resourceType: 'account',
-        resourceId: id,
-        before: { balance: set.before.balance },
-        after: { balance: set.account.balance },
       });
       return c.json(accountView(set.account), 200);
     })

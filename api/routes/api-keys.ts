@@ -5,7 +5,9 @@ import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { ROLES } from '../../lib/roles.js';
 import { newSecret, sha256 } from '../auth/tokens.js';
-import { auditRequest } from '../audit.js';
+import { createApiKey } from '../../commands/platform/create-api-key.js';
+import { revokeApiKey } from '../../commands/platform/revoke-api-key.js';
+import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
 
@@ -45,19 +47,12 @@ export function apiKeyRoutes(deps: { db: Db; revocations: Revocations }) {
       const p = c.get('principal');
       const prefix = newSecret(6);
       const key = `sk_${prefix}_${newSecret()}`;
-      const row = await keys.insertApiKey(deps.db, {
-        orgId: p.orgId,
-        name: body.name,
-        role: body.role,
-        prefix,
-        keyHash: sha256(key),
-        createdBy: p.actorType === 'user' ? p.actorId : null,
-      });
-      await auditRequest(deps.db, c, {
-        action: 'api_key.created',
-        resourceType: 'api_key',
-        resourceId: row.id,
-      });
+      const row = await createApiKey(
+        deps.db,
+        p.orgId,
+        { name: body.name, role: body.role, prefix, keyHash: sha256(key) },
+        commandActor(c),
+      );
       return c.json({ ...publicKey(row), key }, 201);
     })
     .openapi(list, async (c) => {
@@ -67,14 +62,14 @@ export function apiKeyRoutes(deps: { db: Db; revocations: Revocations }) {
       return c.json({ ...page, data: page.data.map(publicKey) }, 200);
     })
     .openapi(revoke, async (c) => {
-      const row = await keys.revokeApiKey(deps.db, c.get('principal').orgId, c.req.valid('param').id);
+      const row = await revokeApiKey(
+        deps.db,
+        c.get('principal').orgId,
+        c.req.valid('param').id,
+        commandActor(c),
+      );
       if (!row) throw notFound('api key');
       deps.revocations.noteRevoked({ apiKeyIds: [row.id] });
-      await auditRequest(deps.db, c, {
-        action: 'api_key.revoked',
-        resourceType: 'api_key',
-        resourceId: row.id,
-      });
       return c.json(publicKey(row), 200);
     });
 }

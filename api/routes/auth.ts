@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { appendAudit } from '../../db/platform/audit.js';
+import { logIn } from '../../commands/platform/log-in.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
-import { dummyPasswordHash, verifyPassword } from '../../lib/passwords.js';
 import type { SessionService } from '../auth/sessions.js';
 import { ApiError, unauthorized } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter } from '../router.js';
@@ -52,9 +51,6 @@ const logout = createRoute({
 });
 
 const INVALID_LOGIN = 'The email or password is wrong';
-/** Ten failed logins in a row lock the account for 15 minutes. */
-const MAX_FAILED_LOGINS = 10;
-const LOCK_MINUTES = 15;
 
 const locked = (until: string) =>
   new ApiError(429, 'account_locked', 'Too many failed logins: the account is locked for now', undefined, {
@@ -65,44 +61,10 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
   return newRouter()
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid('json');
-      const user = await users.findUserForLogin(deps.db, email);
-      // Verify against a dummy hash when the email is unknown: same answer, same work.
-      const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-      if (user) {
-        const until = await users.lockedUntil(deps.db, user.org_id, user.id);
-        if (until) throw locked(until);
-        if (!ok) {
-          const lockedNow = await users.recordFailedLogin(
-            deps.db,
-            user.org_id,
-            user.id,
-            MAX_FAILED_LOGINS,
-            LOCK_MINUTES,
-          );
-          if (lockedNow) {
-            await appendAudit(deps.db, {
-              orgId: user.org_id,
-              actorType: 'user',
-              actorId: user.id,
-              action: 'auth.locked',
-              resourceType: 'user',
-              resourceId: user.id,
-              requestId: c.get('requestId'),
-            });
-          }
-        }
-      }
-      if (!user || !ok || user.status !== 'active') throw unauthorized(INVALID_LOGIN);
-      await users.recordLogin(deps.db, user.org_id, user.id);
-      await appendAudit(deps.db, {
-        orgId: user.org_id,
-        actorType: 'user',
-        actorId: user.id,
-        action: 'auth.login',
-        resourceType: 'user',
-        resourceId: user.id,
-        requestId: c.get('requestId'),
-      });
+      const login = await logIn(deps.db, email, password, c.get('requestId'));
+      if (login.outcome === 'locked') throw locked(login.until);
+      if (login.outcome === 'invalid') throw unauthorized(INVALID_LOGIN);
+      const user = login.user;
       const pair = await deps.sessions.issue(user);
       const { password_hash: _hash, ...publicUser } = user;
       return c.json({ ...pair, user: publicUser }, 200);

@@ -2,17 +2,14 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { freezeCard } from '../../commands/triage/freeze-card.js';
 import { unfreezeCard } from '../../commands/triage/unfreeze-card.js';
-import { ForeignKeyIntegrityConstraintViolationError, UniqueIntegrityConstraintViolationError } from 'slonik';
-import * as customers from '../../db/customers/customers.js';
-import * as accounts from '../../db/triage/accounts.js';
+import { registerCard } from '../../commands/triage/register-card.js';
 import * as cards from '../../db/triage/cards.js';
-import { cardNumberHash } from '../../lib/card-hash.js';
 import { maskCard } from '../../lib/masking.js';
 import type { Db } from '../../db/pool.js';
 import { cardFreezeWorkflowId } from '../../workflows/triage/ids.js';
 import { MAX_FREEZE_HOURS } from '../../workflows/triage/messages.js';
-import { auditRequest, principalActor } from '../audit.js';
-import { ApiError, notFound } from '../errors.js';
+import { commandActor, principalActor } from '../audit.js';
+import { notFound } from '../errors.js';
 import { commandKey, idempotent } from '../idempotency.js';
 import {
   conflictResponses,
@@ -144,42 +141,18 @@ export function cardRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: st
     workflow_id: cardFreezeWorkflowId(c.id),
   });
 
-  const requireCustomer = async (orgId: string, id: string) => {
-    const c = await customers.getCustomer(db, orgId, id);
-    if (!c) throw notFound('customer');
-    return c;
-  };
-
   return newRouter()
     .openapi(routes.createCard, async (c) => {
       const p = c.get('principal');
       const body = c.req.valid('json');
-      const customer = await requireCustomer(p.orgId, c.req.valid('param').id);
-      if (body.account_id) {
-        const account = await accounts.getAccount(db, p.orgId, body.account_id);
-        if (!account || account.customer_id !== customer.id) {
-          throw new ApiError(422, 'unprocessable', 'account_id is not an account of this customer');
-        }
-      }
-      try {
-        const row = await cards.insertCard(db, p.orgId, {
-          customer_id: customer.id,
-          account_id: body.account_id ?? null,
-          number_hash: cardNumberHash(deps.cardHashKey, body.card_number),
-          last4: body.card_number.slice(-4),
-          expiry_month: body.expiry_month,
-          expiry_year: body.expiry_year,
-          card_type: body.card_type,
-        });
-        await auditRequest(db, c, { action: 'card.created', resourceType: 'card', resourceId: row.id });
-        return c.json(cardView(row), 201);
-      } catch (err) {
-        if (err instanceof UniqueIntegrityConstraintViolationError) {
-          throw new ApiError(409, 'conflict', 'This card is already registered');
-        }
-        if (err instanceof ForeignKeyIntegrityConstraintViolationError) throw notFound('account');
-        throw err;
-      }
+      const row = await registerCard(
+        db,
+        deps.cardHashKey,
+        p.orgId,
+        { ...body, customer_id: c.req.valid('param').id },
+        commandActor(c),
+      );
+      return c.json(cardView(row), 201);
     })
     .openapi(routes.getCard, async (c) => {
       const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);

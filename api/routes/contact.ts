@@ -1,22 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { verifyTwilioRequest } from '../../activities/notify/providers/twilio.js';
+import { contactCustomer } from '../../commands/notify/contact-customer.js';
 import * as contacts from '../../db/notify/contacts.js';
 import type { Db } from '../../db/pool.js';
-import { getCase } from '../../db/triage/cases.js';
-import { getCustomer } from '../../db/customers/customers.js';
 import { verifyAnswerToken } from '../../lib/answer-links.js';
 import { toE164 } from '../../lib/phone.js';
 import { render } from '../../lib/templates.js';
 import { organizationBySmsNumber } from '../../db/platform/organizations.js';
 import { CONTACT_TEMPLATES } from '../../workflows/notify/contact-templates.js';
 import { parseAnswer } from '../../workflows/notify/sms-answers.js';
-import { queueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { sendCustomerReply } from '../../temporal/clients/notify.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { contactWorkflowId } from '../../workflows/notify/ids.js';
 import type { CustomerReply } from '../../workflows/notify/messages.js';
-import { auditRequest } from '../audit.js';
+import { auditRequest, commandActor } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import {
   conflictResponses,
@@ -150,38 +148,21 @@ export function contactRoutes(deps: {
     .openapi(routes.contact, async (c) => {
       const p = c.get('principal');
       const body = c.req.valid('json');
-      if (!(await getCustomer(db, p.orgId, body.customer_id))) throw notFound('customer');
-      if (body.case_id && !(await getCase(db, p.orgId, body.case_id))) throw notFound('case');
-      const { row, starts } = await db.transaction(async (t) => {
-        const inserted = await contacts.insertContact(t, p.orgId, {
+      const { row, starts } = await contactCustomer(
+        db,
+        p.orgId,
+        {
           customer_id: body.customer_id,
-          case_id: body.case_id ?? null,
+          case_id: body.case_id,
           template: body.template,
           variables: body.variables,
           channels: FALLBACK[body.communication_type]!,
           expect_reply: body.expect_reply,
           reply_timeout_seconds: Math.round(body.reply_timeout_hours * 3600),
-        });
-        // Started after the commit (the run reads the row), or by the sweeper if that start fails.
-        const owed: PendingStart[] = [
-          {
-            workflow_id: contactWorkflowId(inserted.id),
-            org_id: p.orgId,
-            kind: 'contact',
-            subject_id: inserted.id,
-            customer_id: body.customer_id,
-            priority: null,
-          },
-        ];
-        await queueStarts(t, owed);
-        return { row: inserted, starts: owed };
-      });
+        },
+        commandActor(c),
+      );
       await dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix, log: c.get('log') });
-      await auditRequest(db, c, {
-        action: 'customer.contacted',
-        resourceType: 'contact',
-        resourceId: row.id,
-      });
       return c.json(view(row), 202);
     })
     .openapi(routes.answer, async (c) => {

@@ -1,15 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { phoneNumber } from '../../lib/phone.js';
-import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as customers from '../../db/customers/customers.js';
 import type { Db } from '../../db/pool.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import { maskAddress, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
-import { auditPiiViewed, auditRequest } from '../audit.js';
+import { createCustomer } from '../../commands/customers/create-customer.js';
+import { updateCustomer } from '../../commands/customers/update-customer.js';
+import { auditPiiViewed, commandActor } from '../audit.js';
 import type { Principal } from '../env.js';
-import { ApiError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import {
   conflictResponses,
   errorResponses,
@@ -140,20 +141,8 @@ export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
   return newRouter()
     .openapi(routes.create, async (c) => {
       const p = c.get('principal');
-      try {
-        const row = await customers.insertCustomer(db, p.orgId, c.req.valid('json'), cipher);
-        await auditRequest(db, c, {
-          action: 'customer.created',
-          resourceType: 'customer',
-          resourceId: row.id,
-        });
-        return c.json(customerView(row, p, cipher), 201);
-      } catch (err) {
-        if (err instanceof UniqueIntegrityConstraintViolationError) {
-          throw new ApiError(409, 'conflict', 'A customer with this external_id already exists');
-        }
-        throw err;
-      }
+      const row = await createCustomer(db, cipher, p.orgId, c.req.valid('json'), commandActor(c));
+      return c.json(customerView(row, p, cipher), 201);
     })
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
@@ -177,16 +166,8 @@ export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
     .openapi(routes.patch, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
-      const before = await requireCustomer(p.orgId, id);
-      const row = await customers.updateCustomer(db, p.orgId, id, c.req.valid('json'), cipher);
+      const row = await updateCustomer(db, cipher, p.orgId, id, c.req.valid('json'), commandActor(c));
       if (!row) throw notFound('customer');
-      await auditRequest(db, c, {
-        action: 'customer.updated',
-        resourceType: 'customer',
-        resourceId: id,
-        before: { kyc_status: before.kyc_status, risk_profile: before.risk_profile },
-        after: { fields: Object.keys(c.req.valid('json')) },
-      });
       return c.json(customerView(row, p, cipher), 200);
     });
 }

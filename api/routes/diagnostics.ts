@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import type { Db } from '../../db/pool.js';
-import { startPipelineCheck } from '../../temporal/clients/platform.js';
-import { pipelineCheckWorkflowId } from '../../workflows/platform/ids.js';
-import { auditRequest } from '../audit.js';
+import { startPipelineCheck } from '../../commands/platform/start-pipeline-check.js';
+import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { errorResponses, IdParams, json, newRouter, securedRoute } from '../router.js';
@@ -41,28 +39,7 @@ export function diagnosticsRoutes(deps: { db: Db; temporal: Client; taskQueuePre
     .openapi(start, async (c) => {
       const p = c.get('principal');
       const result = await idempotent(deps.db, c, { action: 'pipeline-check' }, {}, async () => {
-        const id = randomUUID();
-        const workflowId = pipelineCheckWorkflowId(id);
-        // The row and the start succeed or fail together: a failed start rolls the row back.
-        const row = await deps.db.transaction(async (tx) => {
-          const inserted = await checks.insertPipelineCheck(tx, {
-            id,
-            orgId: p.orgId,
-            requestedBy: `${p.actorType}:${p.actorId}`,
-            workflowId,
-          });
-          await startPipelineCheck(
-            deps.temporal,
-            { orgId: p.orgId, checkId: id },
-            { prefix: deps.taskQueuePrefix },
-          );
-          return inserted;
-        });
-        await auditRequest(deps.db, c, {
-          action: 'pipeline_check.started',
-          resourceType: 'pipeline_check',
-          resourceId: id,
-        });
+        const row = await startPipelineCheck(deps, p.orgId, commandActor(c));
         return { status: 202, body: view(row) };
       });
       return c.json(result.body as z.infer<typeof PipelineCheckSchema>, 202);

@@ -1,9 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { activateTemplate } from '../../commands/notify/activate-template.js';
+import { createTemplateVersion } from '../../commands/notify/create-template-version.js';
 import * as templates from '../../db/notify/templates.js';
 import { DEFAULT_TEMPLATES, templateError } from '../../lib/templates.js';
 import type { Db } from '../../db/pool.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
-import { auditRequest } from '../audit.js';
+import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
 
@@ -73,29 +75,22 @@ export function notificationTemplateRoutes(deps: { db: Db }) {
     })
     .openapi(routes.createTemplate, async (c) => {
       const body = c.req.valid('json');
-      const row = await db.transaction((t) =>
-        templates.createTemplateVersion(t, c.get('principal').orgId, {
-          ...body,
-          subject: body.subject ?? null,
-        }),
+      const row = await createTemplateVersion(
+        db,
+        c.get('principal').orgId,
+        { ...body, subject: body.subject ?? null },
+        commandActor(c),
       );
-      await auditRequest(db, c, {
-        action: 'template.created',
-        resourceType: 'notification_template',
-        resourceId: row.id,
-      });
       return c.json(templateView(row), 201);
     })
     .openapi(routes.activateTemplate, async (c) => {
-      const row = await db.transaction((t) =>
-        templates.activateTemplate(t, c.get('principal').orgId, c.req.valid('param').id),
+      const row = await activateTemplate(
+        db,
+        c.get('principal').orgId,
+        c.req.valid('param').id,
+        commandActor(c),
       );
       if (!row) throw notFound('template');
-      await auditRequest(db, c, {
-        action: 'template.activated',
-        resourceType: 'notification_template',
-        resourceId: row.id,
-      });
       return c.json(templateView(row), 200);
     });
 }

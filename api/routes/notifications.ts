@@ -25,12 +25,6 @@ const DeliverySchema = deliveries.deliveryRow
   .extend({ attempt_log: z.array(z.record(z.unknown())) });
 
 const tags = ['notifications'];
-const CustomerParams = z.object({
-  id: z
-    .string()
-    .uuid()
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 const routes = {
   send: securedRoute('notifications:write', {
     method: 'post',
@@ -73,7 +67,7 @@ const routes = {
     path: '/customers/{id}/notifications',
     tags,
     request: {
-      params: CustomerParams,
+      params: IdParams,
       query: pageQuerySchema.extend({ unread: z.enum(['true', 'false']).optional() }),
     },
     responses: { 200: json(pageSchema(NotificationSchema), 'Newest first'), ...errorResponses },
@@ -82,7 +76,7 @@ const routes = {
     method: 'get',
     path: '/customers/{id}/notifications/unread-count',
     tags,
-    request: { params: CustomerParams },
+    request: { params: IdParams },
     responses: { 200: json(z.object({ unread: z.number().int() }), 'Unread count'), ...errorResponses },
   }),
   get: securedRoute('notifications:read', {

@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as orgs from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
 import { phoneNumber } from '../../lib/phone.js';
-import { auditRequest } from '../audit.js';
-import { ApiError } from '../errors.js';
+import { setSmsNumber } from '../../commands/platform/set-sms-number.js';
+import { commandActor } from '../audit.js';
 import { conflictResponses, errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
 
 const OrganizationSchema = orgs.organizationRow.openapi('Organization');
@@ -46,23 +45,7 @@ export function organizationRoutes(deps: { db: Db }) {
     )
     .openapi(routes.update, async (c) => {
       const orgId = c.get('principal').orgId;
-      const before = await orgs.getOrganization(deps.db, orgId);
-      const { sms_number } = c.req.valid('json');
-      try {
-        const row = await orgs.setSmsNumber(deps.db, orgId, sms_number);
-        await auditRequest(deps.db, c, {
-          action: 'organization.updated',
-          resourceType: 'organization',
-          resourceId: orgId,
-          before: { sms_number: before.sms_number },
-          after: { sms_number: row.sms_number },
-        });
-        return c.json(row, 200);
-      } catch (err) {
-        if (err instanceof UniqueIntegrityConstraintViolationError) {
-          throw new ApiError(409, 'conflict', 'This number belongs to another organisation');
-        }
-        throw err;
-      }
+      const row = await setSmsNumber(deps.db, orgId, c.req.valid('json').sms_number, commandActor(c));
+      return c.json(row, 200);
     });
 }

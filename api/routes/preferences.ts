@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
+import { setPreferences } from '../../commands/notify/set-preferences.js';
+import { verifyEmail } from '../../commands/notify/verify-email.js';
 import * as preferences from '../../db/notify/preferences.js';
 import type { Db } from '../../db/pool.js';
-import { getCustomer } from '../../db/customers/customers.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
-import { auditRequest } from '../audit.js';
+import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
-import { errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
+import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
 import { TimeZone } from '../schemas.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
@@ -14,18 +15,12 @@ const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind suc
 const PreferencesSchema = preferences.preferencesRow.openapi('Preferences');
 
 const tags = ['notifications'];
-const CustomerParams = z.object({
-  id: z
-    .string()
-    .uuid()
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 const routes = {
   getPreferences: securedRoute('customers:read', {
     method: 'get',
     path: '/customers/{id}/preferences',
     tags,
-    request: { params: CustomerParams },
+    request: { params: IdParams },
     responses: { 200: json(PreferencesSchema, 'Preferences (defaults when never set)'), ...errorResponses },
   }),
   putPreferences: securedRoute('customers:write', {
@@ -33,7 +28,7 @@ const routes = {
     path: '/customers/{id}/preferences',
     tags,
     request: {
-      params: CustomerParams,
+      params: IdParams,
       body: jsonBody(
         z
           .object({
@@ -59,7 +54,7 @@ const routes = {
     path: '/customers/{id}/preferences/verify-email',
     tags,
     summary: 'The customer confirmed their email address again (after a bounce)',
-    request: { params: CustomerParams },
+    request: { params: IdParams },
     responses: { 200: json(PreferencesSchema, 'Email may be sent again'), ...errorResponses },
   }),
 };
@@ -67,9 +62,6 @@ const routes = {
 /** A customer's notification preferences: channels, quiet hours, a verified email. */
 export function preferenceRoutes(deps: { db: Db }) {
   const { db } = deps;
-  const requireCustomer = async (orgId: string, id: string) => {
-    if (!(await getCustomer(db, orgId, id))) throw notFound('customer');
-  };
   return newRouter()
     .openapi(routes.getPreferences, async (c) => {
       const prefs = await preferences.getPreferences(db, c.get('principal').orgId, c.req.valid('param').id);
@@ -79,27 +71,13 @@ export function preferenceRoutes(deps: { db: Db }) {
     .openapi(routes.putPreferences, async (c) => {
       const orgId = c.get('principal').orgId;
       const id = c.req.valid('param').id;
-      await requireCustomer(orgId, id);
-      const body = c.req.valid('json');
-      await preferences.putPreferences(db, orgId, id, body);
-      await auditRequest(db, c, {
-        action: 'preferences.updated',
-        resourceType: 'customer',
-        resourceId: id,
-        after: { fields: Object.keys(body) },
-      });
+      await setPreferences(db, orgId, id, c.req.valid('json'), commandActor(c));
       return c.json((await preferences.getPreferences(db, orgId, id))!, 200);
     })
     .openapi(routes.verifyEmail, async (c) => {
       const orgId = c.get('principal').orgId;
       const id = c.req.valid('param').id;
-      await requireCustomer(orgId, id);
-      await preferences.markEmailVerified(db, orgId, id);
-      await auditRequest(db, c, {
-        action: 'preferences.email_verified',
-        resourceType: 'customer',
-        resourceId: id,
-      });
+      await verifyEmail(db, orgId, id, commandActor(c));
       return c.json((await preferences.getPreferences(db, orgId, id))!, 200);
     });
 }

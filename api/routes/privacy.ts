@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { FieldCipher } from '../../lib/field-encryption.js';
-import { eraseCustomer, exportCustomer } from '../../db/platform/privacy.js';
+import { eraseCustomer } from '../../commands/platform/erase-customer.js';
+import { exportCustomer } from '../../db/platform/privacy.js';
 import type { Db } from '../../db/pool.js';
-import { auditRequest } from '../audit.js';
+import { auditRequest, commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, newRouter, securedRoute } from '../router.js';
 
@@ -46,15 +47,7 @@ export function privacyRoutes(deps: { db: Db; cipher: FieldCipher }) {
     .openapi(routes.erase, async (c) => {
       const { id } = c.req.valid('param');
       const orgId = c.get('principal').orgId;
-      if (!(await db.transaction((t) => eraseCustomer(t, orgId, id)))) throw notFound('customer');
-      await auditRequest(db, c, {
-        action: 'customer.erased',
-        resourceType: 'customer',
-        resourceId: id,
-        after: {
-          anonymised: ['name', 'email', 'phone', 'date_of_birth', 'national_id', 'address', 'messages'],
-        },
-      });
+      if (!(await eraseCustomer(db, orgId, id, commandActor(c)))) throw notFound('customer');
       return c.json({ id, erased: true as const }, 200);
     });
 }

@@ -1,12 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { hashPassword } from '../../lib/passwords.js';
 import { ROLES } from '../../lib/roles.js';
-import { auditRequest } from '../audit.js';
+import { commandActor } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import {
   conflictResponses,
@@ -18,9 +15,9 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import type { AppEnv } from '../env.js';
 import type { Revocations } from '../auth/revocations.js';
-import { changeUser, revokeUserAccess, type StaffActor } from '../../commands/platform/user-access.js';
+import { createUser } from '../../commands/platform/create-user.js';
+import { changeUser, revokeUserAccess } from '../../commands/platform/user-access.js';
 
 export const UserSchema = users.userRow.openapi('User');
 
@@ -122,10 +119,6 @@ const revoke = securedRoute('users:write', {
 });
 
 export function userRoutes(deps: { db: Db; revocations: Revocations }) {
-  const actorOf = (c: Context<AppEnv>): StaffActor => {
-    const p = c.get('principal');
-    return { type: p.actorType, id: p.actorId, requestId: c.get('requestId') };
-  };
   return newRouter()
     .openapi(me, (c) => {
       const p = c.get('principal');
@@ -143,28 +136,8 @@ export function userRoutes(deps: { db: Db; revocations: Revocations }) {
     })
     .openapi(create, async (c) => {
       const body = c.req.valid('json');
-      const orgId = c.get('principal').orgId;
-      try {
-        const user = await users.insertUser(deps.db, {
-          orgId,
-          email: body.email,
-          name: body.name,
-          role: body.role,
-          passwordHash: await hashPassword(body.password),
-        });
-        await auditRequest(deps.db, c, {
-          action: 'user.created',
-          resourceType: 'user',
-          resourceId: user.id,
-          after: { role: user.role },
-        });
-        return c.json(user, 201);
-      } catch (err) {
-        if (err instanceof UniqueIntegrityConstraintViolationError) {
-          throw new ApiError(409, 'conflict', 'A user with this email already exists');
-        }
-        throw err;
-      }
+      const user = await createUser(deps.db, c.get('principal').orgId, body, commandActor(c));
+      return c.json(user, 201);
     })
     .openapi(update, async (c) => {
       const p = c.get('principal');
@@ -173,7 +146,7 @@ export function userRoutes(deps: { db: Db; revocations: Revocations }) {
       if (id === p.actorId && (body.role !== undefined || body.status !== undefined)) {
         throw new ApiError(409, 'conflict', 'You cannot change your own role or status');
       }
-      const user = await changeUser(deps.db, p.orgId, id, body, actorOf(c));
+      const user = await changeUser(deps.db, p.orgId, id, body, commandActor(c));
       if (!user) throw notFound('user');
       deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version } });
       return c.json(user, 200);
@@ -183,7 +156,7 @@ export function userRoutes(deps: { db: Db; revocations: Revocations }) {
         deps.db,
         c.get('principal').orgId,
         c.req.valid('param').id,
-        actorOf(c),
+        commandActor(c),
       );
       if (!result) throw notFound('user');
       const { revoked, ...counts } = result;

@@ -1,11 +1,9 @@
-import { appendAudit } from '../../db/platform/audit.js';
 import { revokeApiKeysCreatedBy } from '../../db/platform/api-keys.js';
 import { revokeUserSessions } from '../../db/platform/refresh-tokens.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import type { Role } from '../../lib/roles.js';
-
-export type StaffActor = { type: 'user' | 'api_key'; id: string; requestId: string | null };
+import { audit, type CommandActor } from '../audited.js';
 
 /**
  * Changes a colleague's role or status. Either revokes the access tokens they hold (every replica
@@ -16,23 +14,19 @@ export async function changeUser(
   orgId: string,
   userId: string,
   change: { role?: Role | undefined; status?: 'active' | 'disabled' | undefined; name?: string | undefined },
-  actor: StaffActor,
+  actor: CommandActor,
 ): Promise<users.UserRow | null> {
   return db.transaction(async (t) => {
     const before = await users.getUser(t, orgId, userId);
     if (!before) return null;
     const after = (await users.updateUser(t, orgId, userId, change))!;
     const sessions = change.status === 'disabled' ? await revokeUserSessions(t, orgId, userId) : 0;
-    await appendAudit(t, {
-      orgId,
-      actorType: actor.type,
-      actorId: actor.id,
+    await audit(t, orgId, actor, {
       action: change.status === 'disabled' && before.status !== 'disabled' ? 'user.disabled' : 'user.updated',
       resourceType: 'user',
       resourceId: userId,
       before: { role: before.role, status: before.status, name: before.name },
       after: { role: after.role, status: after.status, name: after.name, sessions_revoked: sessions },
-      requestId: actor.requestId,
     });
     return after;
   });
@@ -43,7 +37,7 @@ export async function revokeUserAccess(
   db: Db,
   orgId: string,
   userId: string,
-  actor: StaffActor,
+  actor: CommandActor,
 ): Promise<{
   sessions_revoked: number;
   api_keys_revoked: number;
@@ -55,15 +49,11 @@ export async function revokeUserAccess(
     const sessions = await revokeUserSessions(t, orgId, userId);
     const keyIds = [...(await revokeApiKeysCreatedBy(t, orgId, userId))];
     const result = { sessions_revoked: sessions, api_keys_revoked: keyIds.length };
-    await appendAudit(t, {
-      orgId,
-      actorType: actor.type,
-      actorId: actor.id,
+    await audit(t, orgId, actor, {
       action: 'user.access_revoked',
       resourceType: 'user',
       resourceId: userId,
       after: result,
-      requestId: actor.requestId,
     });
     return {
       ...result,

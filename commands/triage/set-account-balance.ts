@@ -1,20 +1,21 @@
 import type { Db } from '../../db/pool.js';
 import type { PendingStart } from '../../db/platform/workflow-starts.js';
-import { applyEvaluation, lockedCustomersRules, type RuleActor } from '../../db/rules/evaluation.js';
+import { applyEvaluation, lockedCustomersRules } from '../../db/rules/evaluation.js';
 import * as accounts from '../../db/triage/accounts.js';
 import { lockCustomers } from '../../db/customers/customers.js';
 import { evaluateRows } from '../../workflows/rules/evaluate-rows.js';
+import { audit, type CommandActor } from '../audited.js';
 
 /**
  * Sets an account's balance from the system of record (a core-banking sync), and evaluates the
- * account's balance rules on it in the same transaction. Null when there is no such account.
+ * account's balance rules on it in the same transaction, audited. Null when there is no such account.
  */
 export async function setAccountBalance(
   db: Db,
   orgId: string,
   accountId: string,
   balance: string,
-  actor: RuleActor,
+  by: CommandActor,
 ): Promise<{ before: accounts.AccountRow; account: accounts.AccountRow; starts: PendingStart[] } | null> {
   return db.transaction(async (t) => {
     const before = await accounts.getAccount(t, orgId, accountId);
@@ -26,6 +27,14 @@ export async function setAccountBalance(
       (r) => r.conditions.account_id === accountId,
     );
     const { evaluatedIds, changes } = evaluateRows(rules, Date.now());
-    return { before, account, starts: await applyEvaluation(t, evaluatedIds, changes, actor) };
+    const starts = await applyEvaluation(t, evaluatedIds, changes, { type: by.type, id: by.id });
+    await audit(t, orgId, by, {
+      action: 'account.balance_set',
+      resourceType: 'account',
+      resourceId: accountId,
+      before: { balance: before.balance },
+      after: { balance: account.balance },
+    });
+    return { before, account, starts };
   });
 }

@@ -34,6 +34,17 @@ describe('the shape of the code (CONVENTIONS.md)', () => {
     expect(withSql).toEqual([]);
   });
 
+  it('writes through commands: routes open no transaction and append no audit row themselves', () => {
+    const writing = sources(path.join('api', 'routes'))
+      .filter(([, text]) =>
+        /\.transaction\(|appendAudit\(|\.(insert|update|delete|create|revoke|put|replace)[A-Z]\w*\(db\b/.test(
+          text,
+        ),
+      )
+      .map(([file]) => file);
+    expect(writing).toEqual([]);
+  });
+
   it("checks case_events.type against CASE_EVENT_TYPES in the database's own CHECK", () => {
     const migration = fs.readFileSync(
       path.join(PROJECT_ROOT, 'db', 'migrations', '20261203000000000_structure.sql'),

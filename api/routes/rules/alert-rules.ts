@@ -1,15 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { getCustomer } from '../../../db/customers/customers.js';
+import { createAlertRule } from '../../../commands/rules/create-alert-rule.js';
+import { deleteAlertRule } from '../../../commands/rules/delete-alert-rule.js';
+import { replaceAlertRule } from '../../../commands/rules/replace-alert-rule.js';
 import type { Db } from '../../../db/pool.js';
 import * as rules from '../../../db/rules/alert-rules.js';
-import * as bills from '../../../db/rules/bills.js';
-import { ownedByCustomer } from '../../../db/rules/targets.js';
-import { InvalidReferenceError } from '../../../lib/domain-errors.js';
 import { toPage } from '../../../lib/pagination.js';
-import { notifyBillReminder } from '../../../temporal/clients/rules.js';
 import { BILL_DAYS_BEFORE, BUDGET_THRESHOLDS, GOAL_MILESTONES } from '../../../workflows/rules/evaluators.js';
-import { auditRequest } from '../../audit.js';
+import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
 import { PositiveMoney, Uuid } from '../../schemas.js';
@@ -81,36 +79,8 @@ const routes = crud('Alert rule', '/alert-rules', AlertRuleSchema, AlertRuleBody
 
 /** The six personal-finance alert rules of the seed, each on a target the customer owns. */
 export function alertRuleRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
-  const { db, temporal } = deps;
-  const prefix = deps.taskQueuePrefix;
-
-  /** A rule's target must be the customer's own account, goal, budget or bill. */
-  async function checkTarget(orgId: string, r: AlertRuleBody) {
-    if (!(await getCustomer(db, orgId, r.customer_id)))
-      throw new InvalidReferenceError('body.customer_id', 'no such customer');
-    const c = r.conditions as Record<string, unknown>;
-    const targets = [
-      ['account_id', 'accounts', 'account'],
-      ['goal_id', 'goals', 'goal'],
-      ['budget_id', 'budgets', 'budget'],
-      ['bill_id', 'bills', 'bill'],
-    ] as const;
-    for (const [field, table, what] of targets) {
-      if (typeof c[field] !== 'string') continue;
-      if (!(await ownedByCustomer(db, orgId, table, c[field], r.customer_id)))
-        throw new InvalidReferenceError(`body.conditions.${field}`, `no such ${what} for this customer`);
-    }
-  }
-
-  const audit = (c: Parameters<typeof auditRequest>[1], action: string, id: string) =>
-    auditRequest(db, c, { action, resourceType: 'alert_rule', resourceId: id });
-
-  // An upcoming_bill rule's bill re-plans its reminders when the rule changes.
-  const touchBill = async (orgId: string, billId: unknown) => {
-    if (typeof billId !== 'string') return;
-    const bill = await bills.getBill(db, orgId, billId);
-    if (bill?.status === 'active') await notifyBillReminder(temporal, bill, 'updated', { prefix });
-  };
+  const { db } = deps;
+  const ruleDeps = { db, temporal: deps.temporal, taskQueuePrefix: deps.taskQueuePrefix };
 
   return newRouter()
     .openapi(routes.list, async (c) => {
@@ -125,10 +95,7 @@ export function alertRuleRoutes(deps: { db: Db; temporal: Client; taskQueuePrefi
     .openapi(routes.create, async (c) => {
       const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
-      await checkTarget(orgId, body);
-      const row = await rules.createAlertRule(db, orgId, body);
-      await touchBill(orgId, row.bill_id);
-      await audit(c, 'alert_rule.created', row.id);
+      const row = await createAlertRule(ruleDeps, orgId, body, commandActor(c));
       return c.json(strip(row), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -139,23 +106,14 @@ export function alertRuleRoutes(deps: { db: Db; temporal: Client; taskQueuePrefi
     .openapi(routes.update, async (c) => {
       const orgId = c.get('principal').orgId;
       const id = c.req.valid('param').id;
-      const before = await rules.getAlertRule(db, orgId, id);
-      if (!before) throw notFound('alert rule');
-      const body = c.req.valid('json');
-      await checkTarget(orgId, body);
-      const row = await rules.replaceAlertRule(db, orgId, id, body);
+      const row = await replaceAlertRule(ruleDeps, orgId, id, c.req.valid('json'), commandActor(c));
       if (!row) throw notFound('alert rule');
-      await touchBill(orgId, before.bill_id);
-      if (row.bill_id !== before.bill_id) await touchBill(orgId, row.bill_id);
-      await audit(c, 'alert_rule.updated', id);
       return c.json(strip(row), 200);
     })
     .openapi(routes.remove, async (c) => {
       const orgId = c.get('principal').orgId;
-      const row = await rules.deleteAlertRule(db, orgId, c.req.valid('param').id);
-      if (!row) throw notFound('alert rule');
-      await touchBill(orgId, row.bill_id);
-      await audit(c, 'alert_rule.deleted', row.id);
+      if (!(await deleteAlertRule(ruleDeps, orgId, c.req.valid('param').id, commandActor(c))))
+        throw notFound('alert rule');
       return c.body(null, 204);
     });
 }

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { getCustomer } from '../../../db/customers/customers.js';
+import { createBudget } from '../../../commands/rules/create-budget.js';
+import { deleteRuleTarget } from '../../../commands/rules/delete-rule-target.js';
+import { updateBudget } from '../../../commands/rules/update-budget.js';
 import type { Db } from '../../../db/pool.js';
 import * as budgets from '../../../db/rules/budgets.js';
-import { deleteWithRules } from '../../../db/rules/targets.js';
-import { InvalidReferenceError } from '../../../lib/domain-errors.js';
 import { toPage } from '../../../lib/pagination.js';
-import { auditRequest } from '../../audit.js';
+import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
 import { Currency, PositiveMoney, Uuid } from '../../schemas.js';
@@ -33,16 +33,10 @@ const routes = crud(
 /** Budgets, each shown with its spending this period (the spending_target rule watches it). */
 export function budgetRoutes(deps: { db: Db }) {
   const { db } = deps;
-  const requireCustomer = async (orgId: string, id: string) => {
-    if (!(await getCustomer(db, orgId, id)))
-      throw new InvalidReferenceError('body.customer_id', 'no such customer');
-  };
   const budgetView = async (orgId: string, b: budgets.BudgetRow) => ({
     ...strip(b),
     ...(await budgets.budgetSpending(db, orgId, b.id)),
   });
-  const audit = (c: Parameters<typeof auditRequest>[1], action: string, id: string) =>
-    auditRequest(db, c, { action, resourceType: 'budget', resourceId: id });
   return newRouter()
     .openapi(routes.list, async (c) => {
       const orgId = c.get('principal').orgId;
@@ -53,9 +47,7 @@ export function budgetRoutes(deps: { db: Db }) {
     .openapi(routes.create, async (c) => {
       const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
-      await requireCustomer(orgId, body.customer_id);
-      const row = await budgets.createBudget(db, orgId, body);
-      await audit(c, 'budget.created', row.id);
+      const row = await createBudget(db, orgId, body, commandActor(c));
       return c.json(await budgetView(orgId, row), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -66,17 +58,20 @@ export function budgetRoutes(deps: { db: Db }) {
     })
     .openapi(routes.update, async (c) => {
       const orgId = c.get('principal').orgId;
-      const row = await budgets.updateBudget(db, orgId, c.req.valid('param').id, c.req.valid('json'));
+      const row = await updateBudget(
+        db,
+        orgId,
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        commandActor(c),
+      );
       if (!row) throw notFound('budget');
-      await audit(c, 'budget.updated', row.id);
       return c.json(await budgetView(orgId, row), 200);
     })
     .openapi(routes.remove, async (c) => {
-      const id = c.req.valid('param').id;
       const orgId = c.get('principal').orgId;
-      const target = { table: 'budgets', column: 'budget_id' } as const;
-      if (!(await db.transaction((t) => deleteWithRules(t, orgId, target, id)))) throw notFound('budget');
-      await audit(c, 'budget.deleted', id);
+      if (!(await deleteRuleTarget(db, orgId, 'budget', c.req.valid('param').id, commandActor(c))))
+        throw notFound('budget');
       return c.body(null, 204);
     });
 }

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { getCustomer } from '../../../db/customers/customers.js';
+import { createGoal } from '../../../commands/rules/create-goal.js';
+import { deleteRuleTarget } from '../../../commands/rules/delete-rule-target.js';
+import { updateGoal } from '../../../commands/rules/update-goal.js';
 import type { Db } from '../../../db/pool.js';
 import * as goals from '../../../db/rules/goals.js';
-import { deleteWithRules } from '../../../db/rules/targets.js';
-import { InvalidReferenceError } from '../../../lib/domain-errors.js';
 import { toPage } from '../../../lib/pagination.js';
-import { auditRequest } from '../../audit.js';
+import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
 import { Currency, IsoDate, Money, PositiveMoney, Uuid } from '../../schemas.js';
@@ -30,12 +30,6 @@ const routes = crud(
 /** Savings goals (the goal rule watches their progress). */
 export function goalRoutes(deps: { db: Db }) {
   const { db } = deps;
-  const requireCustomer = async (orgId: string, id: string) => {
-    if (!(await getCustomer(db, orgId, id)))
-      throw new InvalidReferenceError('body.customer_id', 'no such customer');
-  };
-  const audit = (c: Parameters<typeof auditRequest>[1], action: string, id: string) =>
-    auditRequest(db, c, { action, resourceType: 'goal', resourceId: id });
   return newRouter()
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
@@ -46,9 +40,7 @@ export function goalRoutes(deps: { db: Db }) {
     .openapi(routes.create, async (c) => {
       const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
-      await requireCustomer(orgId, body.customer_id);
-      const row = await goals.createGoal(db, orgId, body);
-      await audit(c, 'goal.created', row.id);
+      const row = await createGoal(db, orgId, body, commandActor(c));
       return c.json(strip(row), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -57,22 +49,21 @@ export function goalRoutes(deps: { db: Db }) {
       return c.json(strip(row), 200);
     })
     .openapi(routes.update, async (c) => {
-      const row = await goals.updateGoal(
+      const p = c.get('principal');
+      const row = await updateGoal(
         db,
-        c.get('principal').orgId,
+        p.orgId,
         c.req.valid('param').id,
         c.req.valid('json'),
+        commandActor(c),
       );
       if (!row) throw notFound('goal');
-      await audit(c, 'goal.updated', row.id);
       return c.json(strip(row), 200);
     })
     .openapi(routes.remove, async (c) => {
-      const id = c.req.valid('param').id;
       const orgId = c.get('principal').orgId;
-      const target = { table: 'goals', column: 'goal_id' } as const;
-      if (!(await db.transaction((t) => deleteWithRules(t, orgId, target, id)))) throw notFound('goal');
-      await audit(c, 'goal.deleted', id);
+      if (!(await deleteRuleTarget(db, orgId, 'goal', c.req.valid('param').id, commandActor(c))))
+        throw notFound('goal');
       return c.body(null, 204);
     });
 }

@@ -61,6 +61,10 @@ import { httpInstrumentationMiddleware } from '@hono/otel';
 import { trace } from '@opentelemetry/api';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import { encryptionAdminRoutes } from './routes/encryption-admin.js';
+import { interactionRoutes } from './routes/insights/interactions.js';
+import { patternRoutes } from './routes/insights/patterns.js';
+import { insightRoutes } from './routes/insights/trends.js';
+import { vaderModel } from '../lib/insights/sentiment.js';
 import type { FieldCipher } from '../lib/field-encryption.js';
 import type { ScreeningThresholds } from '../workflows/triage/screening.js';
 
@@ -229,6 +233,9 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, billRoutes(workflows));
   app.route(API_BASE, alertRuleRoutes(workflows));
   app.route(API_BASE, rulesAdminRoutes(workflows));
+  app.route(API_BASE, interactionRoutes({ db, sentiment: vaderModel }));
+  app.route(API_BASE, insightRoutes({ db }));
+  app.route(API_BASE, patternRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
     API_BASE,

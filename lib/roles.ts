@@ -25,6 +25,9 @@ export const PERMISSIONS = [
   'notifications:critical',
   'rules:read',
   'rules:write',
+  /** Customer interactions, sentiment, patterns and trends. */
+  'insights:read',
+  'insights:write',
   'workflows:admin',
   'encryption:manage',
   'audit:read',
@@ -43,6 +46,7 @@ const READ: Permission[] = [
   'alerts:read',
   'notifications:read',
   'rules:read',
+  'insights:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -60,6 +64,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'templates:manage',
     'notifications:critical',
     'rules:write',
+    'insights:write',
     'workflows:admin',
     'payloads:decode',
     'audit:read',
@@ -70,6 +75,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'transactions:write',
     'alerts:write',
     'actions:write',
+    'insights:write',
   ]),
   agent: new Set<Permission>([...READ, 'alerts:write', 'actions:write', 'notifications:write']),
   viewer: new Set<Permission>(READ),

@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { PATTERN_PASS_ID } from '../workflows/insights/ids.js';
 import { Domain } from './search-attributes.js';
 import { taskQueue, type Context } from './task-queues.js';
 
@@ -30,6 +31,8 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
     schedule('start-pending', '1 minute', 'startPendingWorkflows', 'platform', [{ olderThanSeconds: 60 }]),
     // The seed's 5-minute pass.
     schedule('rules-periodic', '5 minutes', 'evaluateAlertRules', 'rules', [{}]),
+    // Behaviour patterns of the customers with new interactions.
+    schedule(PATTERN_PASS_ID, '1 hour', 'detectBehaviorPatterns', 'insights', [{}]),
   ];
   for (const s of schedules) {
     try {

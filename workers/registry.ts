@@ -3,6 +3,7 @@ import { createPlatformActivities } from '../activities/platform/index.js';
 import type { Client } from '@temporalio/client';
 import { createContactActivities } from '../activities/notify/contact.js';
 import { createNotifyActivities, type NotifyDeps } from '../activities/notify/index.js';
+import { createInsightsActivities } from '../activities/insights/index.js';
 import { createRulesActivities } from '../activities/rules/index.js';
 import { createTriageActivities } from '../activities/triage/index.js';
 import type { Db } from '../db/pool.js';
@@ -52,5 +53,9 @@ export const WORKER_REGISTRY: Partial<
   rules: {
     workflowsPath: path.join(WORKFLOWS_DIR, 'rules', 'index.ts'),
     activities: (deps) => createRulesActivities(deps),
+  },
+  insights: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'insights', 'index.ts'),
+    activities: (deps) => createInsightsActivities(deps),
   },
 };

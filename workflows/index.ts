@@ -3,3 +3,4 @@ export * from './platform/index.js';
 export * from './triage/index.js';
 export * from './notify/index.js';
 export * from './rules/index.js';
+export * from './insights/index.js';

@@ -6,6 +6,7 @@ import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
 import { resealCustomers } from '../../db/customers/customers.js';
 import { ensureTransactionPartitions } from '../../db/triage/transactions.js';
+import { ensureInteractionPartitions } from '../../db/insights/interactions.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import type { Client } from '@temporalio/client';
 import { sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
@@ -60,6 +61,11 @@ export function createPlatformActivities({
     /** Creates the missing monthly partitions of `transactions` (idempotent: existing ones are kept). */
     async ensureTransactionPartitions({ monthsAhead }: { monthsAhead: number }): Promise<number> {
       return ensureTransactionPartitions(db, monthsAhead);
+    },
+
+    /** Creates the missing monthly partitions of `interactions` (idempotent). */
+    async ensureInteractionPartitions({ monthsAhead }: { monthsAhead: number }): Promise<number> {
+      return ensureInteractionPartitions(db, monthsAhead);
     },
 
     /** Idempotent: a retry after a crash finds the row completed and returns it unchanged. */

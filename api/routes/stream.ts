@@ -43,6 +43,14 @@ const routes = {
     request: { query: LastEventQuery },
     responses: { 200: sse, ...errorResponses },
   }),
+  insights: securedRoute('insights:read', {
+    method: 'get',
+    path: '/stream/insights',
+    tags: ['stream'],
+    summary: 'interaction.created and sentiment.analyzed as interactions are stored',
+    request: { query: LastEventQuery },
+    responses: { 200: sse, ...errorResponses },
+  }),
   case: securedRoute('alerts:read', {
     method: 'get',
     path: '/stream/case/{caseId}',
@@ -135,6 +143,16 @@ export function streamRoutes(deps: { db: Db; hub: EventHub | undefined; revocati
         deps.revocations,
         c.get('principal').orgId,
         'notifications',
+        c.req.valid('query').last_event_id,
+      ),
+    )
+    .openapi(routes.insights, (c) =>
+      serve(
+        c,
+        hub(),
+        deps.revocations,
+        c.get('principal').orgId,
+        'insights',
         c.req.valid('query').last_event_id,
       ),
     )

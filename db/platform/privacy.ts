@@ -24,6 +24,8 @@ const CUSTOMER_TABLES: { table: string; omit?: string[] }[] = [
   { table: 'budgets' },
   { table: 'bills' },
   { table: 'alert_rules' },
+  { table: 'interactions', omit: ['search'] },
+  { table: 'behavior_patterns' },
 ];
 
 /** Everything Sentinel holds about one customer, table by table (GDPR access / portability). */
@@ -75,6 +77,10 @@ export async function eraseCustomer(db: Queryable, orgId: string, customerId: st
     UPDATE notification_deliveries SET destination = NULL WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
   await db.query(sql.unsafe`
     UPDATE customer_contacts SET variables = '{}'::jsonb WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  // What they said is theirs; that they were in touch (channel, time, sentiment) stays in the counts.
+  await db.query(sql.unsafe`
+    UPDATE interactions SET content = NULL, metadata = '{}'::jsonb
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND (content IS NOT NULL OR metadata <> '{}'::jsonb)`);
   await db.query(sql.unsafe`
     UPDATE customer_preferences SET email_enabled = false, sms_enabled = false
     WHERE org_id = ${orgId} AND customer_id = ${customerId}`);

@@ -1,8 +1,9 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { createPlatformActivities } from '../../activities/platform/index.js';
 
 const {
   ensureTransactionPartitions,
+  ensureInteractionPartitions,
   enforceAuditRetention,
   startPendingWorkflows: startPendingWorkflows_,
 } = proxyActivities<ReturnType<typeof createPlatformActivities>>({
@@ -10,9 +11,14 @@ const {
   retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes' },
 });
 
-/** Keeps monthly transaction partitions three months ahead; run daily by the `maintain-partitions` schedule. */
+/**
+ * Keeps monthly transaction and interaction partitions three months ahead; run daily by the
+ * `maintain-partitions` schedule.
+ */
 export async function maintainPartitions(): Promise<{ created: number }> {
-  return { created: await ensureTransactionPartitions({ monthsAhead: 3 }) };
+  let created = await ensureTransactionPartitions({ monthsAhead: 3 });
+  if (patched('interaction-partitions')) created += await ensureInteractionPartitions({ monthsAhead: 3 });
+  return { created };
 }
 
 /** Deletes audit events past their retention period; run daily by the `audit-retention` schedule. */

@@ -316,3 +316,23 @@ export function ensureInteractionPartitions(db: Queryable, monthsAhead: number):
     sql.type(z.object({ n: z.number() }))`SELECT ensure_interaction_partitions(0, ${monthsAhead}) AS n`,
   );
 }
+
+export const recentSentimentRow = z.object({
+  interactions: z.number(),
+  negative: z.number(),
+  average_sentiment: z.number().nullable(),
+});
+
+/** A customer's interactions since a time: how many, how many negative, their mean sentiment. */
+export function recentSentiment(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  since: string,
+): Promise<z.infer<typeof recentSentimentRow>> {
+  return db.one(sql.type(recentSentimentRow)`
+    SELECT count(*)::int AS interactions, count(*) FILTER (WHERE sentiment_label = 'negative')::int AS negative,
+      round(avg(sentiment_compound), 4)::float8 AS average_sentiment
+    FROM interactions
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND occurred_at >= ${since}::timestamptz`);
+}

@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kycCheck } from '../../activities/triage/agents/kyc-check.js';
 import { insertInteractions } from '../../db/insights/interactions.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { recordHistory } from '../helpers/histories.js';
@@ -236,8 +237,8 @@ describe('insights: interactions, sentiment and patterns', () => {
     });
   });
 
-  it('detects patterns on demand and replaces them', async () => {
-    const { token, viewer, customerId } = await orgWithCustomer();
+  it('detects patterns on demand, replaces them, and triage sees them', async () => {
+    const { orgId, token, viewer, customerId } = await orgWithCustomer();
     const interactions = Array.from({ length: 12 }, (_, i) => ({
       customer_id: customerId,
       timestamp: hoursAgo(24 * (i + 1)),
@@ -255,6 +256,22 @@ describe('insights: interactions, sentiment and patterns', () => {
     for (const p of detected.body.data) expect(p.confidence).toBeGreaterThanOrEqual(0.7);
     const read = await h.call('GET', `/api/v1/customers/${customerId}/patterns`, { token: viewer });
     expect(read.body.data).toEqual(detected.body.data);
+
+    // Triage sees it: the KYC agent brings the customer's week of sentiment and their patterns to the case.
+    const kyc = await kycCheck(
+      {
+        orgId,
+        alertId: crypto.randomUUID(),
+        caseId: crypto.randomUUID(),
+        customerId,
+        transactionId: null,
+        cardId: null,
+        inputs: {},
+      },
+      { db: h.db, temporal: h.temporal },
+    );
+    expect(kyc.patterns).toEqual(expect.arrayContaining(['negative_sentiment_trend']));
+    expect(kyc.recentSentiment).toMatchObject({ days: 7, interactions: 6, negative: 6 });
   });
 
   it('sends interaction.created and sentiment.analyzed on /stream/insights as the insert commits', async () => {

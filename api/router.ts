@@ -26,6 +26,19 @@ function nulPaths(value: unknown, path: (string | number)[] = []): (string | num
   return [];
 }
 
+/** A 400 naming every field holding a NUL character; Postgres text cannot hold one. */
+export function rejectNul(location: string, data: unknown): void {
+  const nul = nulPaths(data);
+  if (!nul.length) return;
+  throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+    issues: nul.map((p) => ({
+      path: issuePath(location, p),
+      message: 'must not contain a NUL character',
+      code: 'invalid_string',
+    })),
+  });
+}
+
 /**
  * A router whose validation failures become the 400 envelope with field paths. A NUL character
  * in any accepted text (which Postgres refuses) is one of them, whatever the route's schema.
@@ -35,18 +48,30 @@ export function newRouter(): OpenAPIHono<AppEnv> {
     defaultHook: (result) => {
       const location = LOCATIONS[result.target] ?? result.target;
       if (!result.success) throw validationError(location, result.error);
-      const nul = nulPaths(result.data);
-      if (nul.length) {
-        throw new ApiError(400, 'validation_failed', 'The request is not valid', {
-          issues: nul.map((p) => ({
-            path: issuePath(location, p),
-            message: 'must not contain a NUL character',
-            code: 'invalid_string',
-          })),
-        });
-      }
+      rejectNul(location, result.data);
     },
   });
+}
+
+/**
+ * The hook of a body that is one item or `{ [batchKey]: [...] }`: a failure is re-parsed by its
+ * shape, so errors name the field (body.transactions[3].amount), not "invalid union". A route's
+ * own hook replaces the router's, so this one also rejects NUL characters.
+ */
+export function checkOneOrBatch(
+  result: { success: boolean; data?: unknown; error?: unknown },
+  batchKey: string,
+  batch: z.ZodTypeAny,
+  one: z.ZodTypeAny,
+): undefined {
+  const raw = result.data;
+  if (result.success) {
+    rejectNul('body', raw);
+    return undefined;
+  }
+  const isBatch = typeof raw === 'object' && raw !== null && batchKey in raw;
+  const precise = (isBatch ? batch : one).safeParse(raw);
+  throw validationError('body', precise.success ? (result.error as z.ZodError) : precise.error);
 }
 
 /** An authenticated route that declares the permission it needs; documented with both auth schemes. */

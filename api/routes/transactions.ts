@@ -10,8 +10,9 @@ import { signalTriageEvidence } from '../../temporal/clients/triage.js';
 import { DEFAULT_THRESHOLDS, type ScreeningThresholds } from '../../workflows/triage/screening.js';
 import { GROUPING_WINDOW_HOURS } from '../../workflows/triage/alert-grouping.js';
 import { auditRequest } from '../audit.js';
-import { ApiError, notFound, validationError } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import {
+  checkOneOrBatch,
   conflictResponses,
   errorResponses,
   IdParams,
@@ -216,14 +217,7 @@ export function transactionRoutes(deps: {
           200,
         );
       },
-      // One schema or the other by shape, so errors name the field (body.transactions[3].amount), not "invalid union".
-      (result): undefined => {
-        if (result.success) return undefined;
-        const raw = (result as { data?: unknown }).data;
-        const isBatch = typeof raw === 'object' && raw !== null && 'transactions' in raw;
-        const precise = (isBatch ? Batch : TransactionInput).safeParse(raw);
-        throw validationError('body', precise.success ? result.error : precise.error);
-      },
+      (result): undefined => checkOneOrBatch(result, 'transactions', Batch, TransactionInput),
     )
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');

@@ -25,6 +25,54 @@ describe('inputs that used to be 500s', () => {
     expect(issues(query)).toEqual(['query.search']);
   });
 
+  it('refuses a NUL character in bodies that are one item or a batch', async () => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const one = await h.call('POST', '/api/v1/interactions', {
+      token,
+      body: {
+        customer_external_id: 'c-nul',
+        timestamp: at,
+        channel: 'chat',
+        event_type: 'x',
+        content: 'a\u0000b',
+      },
+    });
+    expect(one.status).toBe(400);
+    expect(issues(one)).toEqual(['body.content']);
+    const batch = await h.call('POST', '/api/v1/interactions', {
+      token,
+      body: {
+        interactions: [
+          {
+            customer_external_id: 'c-nul',
+            timestamp: at,
+            channel: 'chat',
+            event_type: 'x',
+            content: 'a\u0000b',
+          },
+        ],
+      },
+    });
+    expect(batch.status).toBe(400);
+    expect(issues(batch)).toEqual(['body.interactions[0].content']);
+    const txns = await h.call('POST', '/api/v1/transactions', {
+      token,
+      body: {
+        transactions: [
+          {
+            external_id: 'x\u0000',
+            customer_id: crypto.randomUUID(),
+            amount: '1.00',
+            transaction_type: 'purchase',
+            transaction_date: at,
+          },
+        ],
+      },
+    });
+    expect(txns.status).toBe(400);
+    expect(issues(txns)).toEqual(['body.transactions[0].external_id']);
+  });
+
   it('bounds dates to years 0001–9999 and offsets to ±14:00', async () => {
     for (const [path, field] of [
       ['/api/v1/transactions?end_date=0000-01-01T00:00:00Z', 'query.end_date'],

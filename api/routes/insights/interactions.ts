@@ -6,8 +6,8 @@ import type { SentimentModel } from '../../../lib/insights/sentiment.js';
 import { pageQuerySchema, toPage } from '../../../lib/pagination.js';
 import { CHANNELS } from '../../../workflows/insights/patterns.js';
 import { auditRequest } from '../../audit.js';
-import { ApiError, issuePath, validationError } from '../../errors.js';
-import { errorResponses, json, newRouter, pageSchema, securedRoute } from '../../router.js';
+import { ApiError, issuePath } from '../../errors.js';
+import { errorResponses, json, newRouter, pageSchema, securedRoute, checkOneOrBatch } from '../../router.js';
 import { IsoDateTime } from '../../schemas.js';
 
 export const MAX_INTERACTION_BATCH = 1000;
@@ -223,14 +223,7 @@ export function interactionRoutes(deps: { db: Db; sentiment: SentimentModel }) {
           200,
         );
       },
-      // One schema or the other by shape, so errors name the field, not "invalid union".
-      (result): undefined => {
-        if (result.success) return undefined;
-        const raw = (result as { data?: unknown }).data;
-        const isBatch = typeof raw === 'object' && raw !== null && 'interactions' in raw;
-        const precise = (isBatch ? Batch : InteractionInput).safeParse(raw);
-        throw validationError('body', precise.success ? result.error : precise.error);
-      },
+      (result): undefined => checkOneOrBatch(result, 'interactions', Batch, InteractionInput),
     )
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');

@@ -4,6 +4,7 @@
  */
 import { apiBench } from './api.js';
 import { ingestBench } from './ingest.js';
+import { insightsBench } from './insights.js';
 import { rulesBench } from './rules.js';
 import { triageBench } from './triage.js';
 
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   rules: rulesBench,
   ingest: ingestBench,
   api: apiBench,
+  insights: insightsBench,
 };
 
 const only = process.argv.slice(2);

@@ -61,6 +61,12 @@ import { httpInstrumentationMiddleware } from '@hono/otel';
 import { trace } from '@opentelemetry/api';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import { encryptionAdminRoutes } from './routes/encryption-admin.js';
+import { appearanceRoutes } from './routes/bail/appearances.js';
+import { bondRoutes } from './routes/bail/bonds.js';
+import { bailClientRoutes } from './routes/bail/clients.js';
+import { collateralRoutes } from './routes/bail/collateral.js';
+import { paymentRoutes } from './routes/bail/payments.js';
+import { bailTaskRoutes } from './routes/bail/tasks.js';
 import { interactionRoutes } from './routes/insights/interactions.js';
 import { patternRoutes } from './routes/insights/patterns.js';
 import { insightRoutes } from './routes/insights/trends.js';
@@ -236,6 +242,12 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, interactionRoutes({ db, sentiment: vaderModel }));
   app.route(API_BASE, insightRoutes({ db }));
   app.route(API_BASE, patternRoutes({ db }));
+  app.route(API_BASE, bailClientRoutes({ db, cipher: deps.cipher }));
+  app.route(API_BASE, bondRoutes({ ...workflows, cipher: deps.cipher }));
+  app.route(API_BASE, appearanceRoutes(workflows));
+  app.route(API_BASE, collateralRoutes({ db }));
+  app.route(API_BASE, paymentRoutes({ db }));
+  app.route(API_BASE, bailTaskRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
     API_BASE,

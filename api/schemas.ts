@@ -37,3 +37,15 @@ export const IsoDate = z
   .refine(inRange, 'must be between 0001-01-01 and 9999-12-31')
   .openapi({ example: '2026-12-01' });
 export const Uuid = z.string().uuid();
+
+/** A postal address; the country is ISO 3166-1 alpha-2. */
+export const Address = z
+  .object({
+    line1: z.string().max(200).optional(),
+    line2: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    region: z.string().max(100).optional(),
+    postal_code: z.string().max(20).optional(),
+    country: z.string().length(2).optional(),
+  })
+  .strict();

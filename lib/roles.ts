@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   /** Customer interactions, sentiment, patterns and trends. */
   'insights:read',
   'insights:write',
+  /** Bail bonds: clients, bonds, court dates, collateral, payments and the agents' tasks. */
+  'bail:read',
+  'bail:write',
   'workflows:admin',
   'encryption:manage',
   'audit:read',
@@ -47,6 +50,7 @@ const READ: Permission[] = [
   'notifications:read',
   'rules:read',
   'insights:read',
+  'bail:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -65,6 +69,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'notifications:critical',
     'rules:write',
     'insights:write',
+    'bail:write',
     'workflows:admin',
     'payloads:decode',
     'audit:read',
@@ -77,7 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'actions:write',
     'insights:write',
   ]),
-  agent: new Set<Permission>([...READ, 'alerts:write', 'actions:write', 'notifications:write']),
+  agent: new Set<Permission>([...READ, 'alerts:write', 'actions:write', 'notifications:write', 'bail:write']),
   viewer: new Set<Permission>(READ),
 };
 

@@ -3,6 +3,7 @@ import { createPlatformActivities } from '../activities/platform/index.js';
 import type { Client } from '@temporalio/client';
 import { createContactActivities } from '../activities/notify/contact.js';
 import { createNotifyActivities, type NotifyDeps } from '../activities/notify/index.js';
+import { createBailActivities } from '../activities/bail/index.js';
 import { createInsightsActivities } from '../activities/insights/index.js';
 import { createRulesActivities } from '../activities/rules/index.js';
 import { createTriageActivities } from '../activities/triage/index.js';
@@ -53,6 +54,10 @@ export const WORKER_REGISTRY: Partial<
   rules: {
     workflowsPath: path.join(WORKFLOWS_DIR, 'rules', 'index.ts'),
     activities: (deps) => createRulesActivities(deps),
+  },
+  bail: {
+    workflowsPath: path.join(WORKFLOWS_DIR, 'bail', 'index.ts'),
+    activities: (deps) => createBailActivities(deps),
   },
   insights: {
     workflowsPath: path.join(WORKFLOWS_DIR, 'insights', 'index.ts'),

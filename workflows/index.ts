@@ -4,3 +4,4 @@ export * from './triage/index.js';
 export * from './notify/index.js';
 export * from './rules/index.js';
 export * from './insights/index.js';
+export * from './bail/index.js';

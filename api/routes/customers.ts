@@ -21,20 +21,10 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import { IsoDate, TimeZone } from '../schemas.js';
+import { Address, IsoDate, TimeZone } from '../schemas.js';
 
 const KYC = z.enum(['pending', 'verified', 'rejected', 'expired']);
 const RISK = z.enum(['low', 'medium', 'high']);
-const Address = z
-  .object({
-    line1: z.string().max(200).optional(),
-    line2: z.string().max(200).optional(),
-    city: z.string().max(100).optional(),
-    region: z.string().max(100).optional(),
-    postal_code: z.string().max(20).optional(),
-    country: z.string().length(2).optional(),
-  })
-  .strict();
 
 const CustomerSchema = customers.customerRow
   .omit({ org_id: true, date_of_birth_enc: true, national_id_enc: true, legacy_date_of_birth: true })

@@ -43,6 +43,15 @@ const routes = {
     request: { query: LastEventQuery },
     responses: { 200: sse, ...errorResponses },
   }),
+  bail: securedRoute('bail:read', {
+    method: 'get',
+    path: '/stream/bail',
+    tags: ['stream'],
+    summary:
+      'bond.created, bond.status_changed, appearance.scheduled|rescheduled|appeared|missed|reminded, bond.failure_to_appear, bond.forfeiture_reminder, bond.forfeited, bond.reinstated, payment.completed, task.created',
+    request: { query: LastEventQuery },
+    responses: { 200: sse, ...errorResponses },
+  }),
   insights: securedRoute('insights:read', {
     method: 'get',
     path: '/stream/insights',
@@ -155,6 +164,9 @@ export function streamRoutes(deps: { db: Db; hub: EventHub | undefined; revocati
         'insights',
         c.req.valid('query').last_event_id,
       ),
+    )
+    .openapi(routes.bail, (c) =>
+      serve(c, hub(), deps.revocations, c.get('principal').orgId, 'bail', c.req.valid('query').last_event_id),
     )
     .openapi(routes.case, async (c) => {
       const orgId = c.get('principal').orgId;

@@ -214,3 +214,14 @@ export async function lockCustomers(
     SELECT pg_advisory_xact_lock(hashtext('sentinel-customer'), k)
     FROM (SELECT DISTINCT hashtext(${orgId} || ':' || c) AS k FROM unnest(${sql.array([...customerIds], 'text')}) c ORDER BY 1) s`);
 }
+
+/** Several customers of one organisation in one query (any order). */
+export function getCustomers(
+  db: Queryable,
+  orgId: string,
+  ids: readonly string[],
+): Promise<readonly CustomerRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return db.any(sql.type(customerRow)`
+    SELECT ${columns} FROM customers WHERE org_id = ${orgId} AND id = ANY(${sql.array([...ids], 'uuid')})`);
+}

@@ -26,6 +26,8 @@ const CUSTOMER_TABLES: { table: string; omit?: string[] }[] = [
   { table: 'alert_rules' },
   { table: 'interactions', omit: ['search'] },
   { table: 'behavior_patterns' },
+  { table: 'bail_clients' },
+  { table: 'indemnitors' },
 ];
 
 /** Everything Sentinel holds about one customer, table by table (GDPR access / portability). */
@@ -81,6 +83,9 @@ export async function eraseCustomer(db: Queryable, orgId: string, customerId: st
   await db.query(sql.unsafe`
     UPDATE interactions SET content = NULL, metadata = '{}'::jsonb
     WHERE org_id = ${orgId} AND customer_id = ${customerId} AND (content IS NOT NULL OR metadata <> '{}'::jsonb)`);
+  // Bonds, court dates and payments are the agency's court records and stay; the contact does not.
+  await db.query(sql.unsafe`
+    UPDATE bail_clients SET emergency_contact = NULL WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
   await db.query(sql.unsafe`
     UPDATE customer_preferences SET email_enabled = false, sms_enabled = false
     WHERE org_id = ${orgId} AND customer_id = ${customerId}`);

@@ -5,7 +5,7 @@ import type { Queryable } from '../pool.js';
 export const workflowStartRow = z.object({
   workflow_id: z.string(),
   org_id: z.string().uuid(),
-  kind: z.enum(['triage', 'delivery', 'contact', 'dispute']),
+  kind: z.enum(['triage', 'delivery', 'contact', 'dispute', 'court_reminders']),
   subject_id: z.string().uuid(),
   customer_id: z.string().uuid(),
   priority: z.enum(['low', 'medium', 'high', 'critical']).nullable(),
@@ -69,4 +69,19 @@ export async function pruneStarted(db: Queryable, olderThanDays: number): Promis
   const r = await db.query(sql.unsafe`
     DELETE FROM workflow_starts WHERE started_at < now() - make_interval(days => ${olderThanDays})`);
   return r.rowCount;
+}
+
+/**
+ * Records workflows owed again (a later change to something whose workflow may have ended, such
+ * as a bond's new court date): a start already made is owed anew, so the sweeper retries it if the
+ * start after the commit fails. Their starters must be idempotent (signal-with-start).
+ */
+export async function requeueStarts(db: Queryable, starts: readonly PendingStart[]): Promise<void> {
+  if (!starts.length) return;
+  await db.query(sql.unsafe`
+    INSERT INTO workflow_starts (workflow_id, org_id, kind, subject_id, customer_id, priority, input)
+    SELECT workflow_id, org_id, kind, subject_id, customer_id, priority, coalesce(input, '{}'::jsonb)
+    FROM jsonb_to_recordset(${sql.jsonb(starts as never)})
+      AS s(workflow_id text, org_id uuid, kind text, subject_id uuid, customer_id uuid, priority text, input jsonb)
+    ON CONFLICT (workflow_id) DO UPDATE SET started_at = NULL, created_at = now(), last_error = NULL`);
 }

@@ -10,8 +10,14 @@ import { claimTransactionKeys, insertTransactions, type TransactionInput } from 
 import { createOrganization, findOrganizationByName } from '../platform/organizations.js';
 import { insertUser } from '../platform/users.js';
 import type { Db, Queryable } from '../pool.js';
+import { insertAppearances } from '../bail/appearances.js';
+import { insertBond, insertIndemnitors } from '../bail/bonds.js';
+import { insertBailClient } from '../bail/clients.js';
+import { requeueStarts } from '../platform/workflow-starts.js';
+import { courtRemindersStart } from '../../commands/bail/court-start.js';
 
 export const DEMO_ORG = 'Demo Bank';
+export const DEMO_BAIL_ORG = 'Demo Bail Bonds';
 export const DEMO_ADMIN = { email: 'admin@demo.sentinel.local', password: 'sentinel-demo-admin' };
 
 /**
@@ -40,6 +46,7 @@ export async function seedDemo(
       await insertUser(tx, { orgId: org.id, ...s, passwordHash });
     }
     await seedCustomers(tx, org.id, opts);
+    await seedBailAgency(tx, passwordHash, opts);
     return { created: true, orgId: org.id };
   });
 }
@@ -168,4 +175,88 @@ async function seedCustomers(
       history.filter((t) => ids.has(t.external_id)).map((t) => ({ ...t, id: ids.get(t.external_id)! })),
     );
   }
+}
+
+/**
+ * A bail agency (its own organisation; agent@bail.demo.sentinel.local, the demo password): a
+ * client, a pending bond with an indemnitor and a court date next week, whose reminder run is
+ * owed from the seed's commit (the start-pending sweeper makes it).
+ */
+async function seedBailAgency(tx: Queryable, passwordHash: string, { cipher }: { cipher: FieldCipher }) {
+  const org = await createOrganization(tx, DEMO_BAIL_ORG);
+  const agent = await insertUser(tx, {
+    orgId: org.id,
+    email: 'agent@bail.demo.sentinel.local',
+    name: 'Bea Bondsman',
+    role: 'agent',
+    passwordHash,
+  });
+  await insertUser(tx, {
+    orgId: org.id,
+    email: 'admin@bail.demo.sentinel.local',
+    name: 'Bail Admin',
+    role: 'admin',
+    passwordHash,
+  });
+  const client = await insertCustomer(
+    tx,
+    org.id,
+    {
+      external_id: 'bail-demo-001',
+      first_name: 'Jordan',
+      last_name: 'Reyes',
+      phone: toE164('+1 415 555 0140'),
+      email: 'jordan.reyes@example.com',
+      timezone: 'America/Los_Angeles',
+      date_of_birth: '1995-02-17',
+      national_id: '219099999',
+    },
+    cipher,
+  );
+  await insertBailClient(tx, org.id, {
+    customerId: client.id,
+    emergencyContact: { name: 'Rosa Reyes', relationship: 'mother', phone: '+14155550141' },
+    createdBy: agent.id,
+  });
+  const cosigner = await insertCustomer(
+    tx,
+    org.id,
+    {
+      external_id: 'bail-demo-indemnitor-001',
+      first_name: 'Rosa',
+      last_name: 'Reyes',
+      phone: toE164('+1 415 555 0141'),
+    },
+    cipher,
+  );
+  const bond = await insertBond(
+    tx,
+    org.id,
+    {
+      bond_number: 'DEMO-0001',
+      client_id: client.id,
+      amount: '20000.00',
+      premium: '2000.00',
+      currency: 'USD',
+      case_number: 'CR-2026-1187',
+      court_name: 'San Francisco Superior Court',
+      power_of_attorney_number: 'POA-558201',
+      charges: [{ code: 'VC 23152', description: 'Driving under the influence', severity: 'misdemeanor' }],
+    },
+    agent.id,
+  );
+  await insertIndemnitors(tx, org.id, bond.id, [
+    { customer_id: cosigner.id, relationship: 'mother', liability_amount: '20000.00' },
+  ]);
+  const nextWeek = new Date(Date.now() + 7 * DAY);
+  nextWeek.setUTCHours(17, 30, 0, 0); // 09:30 or 10:30 in San Francisco
+  await insertAppearances(tx, org.id, bond.id, [
+    {
+      scheduled_at: nextWeek.toISOString(),
+      time_zone: 'America/Los_Angeles',
+      court_name: 'San Francisco Superior Court, Dept. 12',
+      address: '850 Bryant St, San Francisco, CA 94103',
+    },
+  ]);
+  await requeueStarts(tx, [courtRemindersStart(org.id, bond)]);
 }

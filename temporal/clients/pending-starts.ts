@@ -8,6 +8,8 @@ import {
   pruneStarted,
   type PendingStart,
 } from '../../db/platform/workflow-starts.js';
+import type { CourtSignal } from '../../commands/bail/court-start.js';
+import { tellCourtReminders } from './bail.js';
 import { startContact, startDelivery } from './notify.js';
 import { startDispute, startTriage } from './triage.js';
 
@@ -46,6 +48,13 @@ function startOne(client: Client, s: PendingStart, o: { prefix?: string | undefi
           customerId: s.customer_id,
           submitBy: String(s.input?.submit_by),
         },
+        o,
+      );
+    case 'court_reminders':
+      return tellCourtReminders(
+        client,
+        { orgId: s.org_id, bondId: s.subject_id, clientId: s.customer_id },
+        (s.input?.signal as CourtSignal | undefined) ?? { type: 'changed' },
         o,
       );
   }

@@ -7,9 +7,10 @@ import { PROJECT_ROOT, temporalCliPath } from '../../temporal/binaries.js';
 /**
  * With RECORD_HISTORIES=1, saves a run's history to test/histories/<name>.json for the replay
  * suite; with RECORD_HISTORIES=<name>[,<name>…], only those (a new version beside the old ones,
- * which must stay as they were recorded). The CLI writes the same JSON the Web UI downloads.
+ * which must stay as they were recorded). `runId` picks one run of a chain that continued as new.
+ * The CLI writes the same JSON the Web UI downloads.
  */
-export function recordHistory(workflowId: string, name: string): void {
+export function recordHistory(workflowId: string, name: string, runId?: string): void {
   const wanted = process.env.RECORD_HISTORIES;
   if (!wanted || (wanted !== '1' && !wanted.split(',').includes(name))) return;
   const json = execFileSync(temporalCliPath(), [
@@ -17,6 +18,7 @@ export function recordHistory(workflowId: string, name: string): void {
     'show',
     '--workflow-id',
     workflowId,
+    ...(runId ? ['--run-id', runId] : []),
     '--address',
     inject('temporalAddress'),
     '--output',

@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../db/pool.js';
-import { DEMO_ADMIN, seedDemo } from '../../db/seed/demo.js';
+import { DEMO_ADMIN, DEMO_BAIL_ORG, seedDemo } from '../../db/seed/demo.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { verifyPassword } from '../../lib/passwords.js';
 
@@ -26,6 +26,14 @@ describe('demo data', () => {
         (SELECT count(*) FROM cards WHERE org_id = ${first.orgId}) AS cards,
         (SELECT count(*) FROM transactions WHERE org_id = ${first.orgId}) AS transactions`);
     expect(counts).toEqual({ users: 5, customers: 3, cards: 3, transactions: 72 });
+    const bail = await db.one(sql.unsafe`
+      SELECT
+        (SELECT count(*) FROM bonds b JOIN organizations o ON o.id = b.org_id WHERE o.name = ${DEMO_BAIL_ORG}) AS bonds,
+        (SELECT count(*) FROM court_appearances a JOIN organizations o ON o.id = a.org_id
+          WHERE o.name = ${DEMO_BAIL_ORG} AND a.scheduled_at > now()) AS court_dates,
+        (SELECT count(*) FROM workflow_starts s JOIN organizations o ON o.id = s.org_id
+          WHERE o.name = ${DEMO_BAIL_ORG} AND s.kind = 'court_reminders') AS reminder_runs_owed`);
+    expect(bail).toEqual({ bonds: 1, court_dates: 1, reminder_runs_owed: 1 });
     const hash = await db.oneFirst(
       sql.unsafe`SELECT password_hash FROM users WHERE email = ${DEMO_ADMIN.email}`,
     );

@@ -1,0 +1,82 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { CourtSignal } from '../../commands/bail/court-start.js';
+import type { courtReminders } from '../../workflows/bail/court-reminders.js';
+import { courtRemindersWorkflowId } from '../../workflows/bail/ids.js';
+import {
+  appearancesChangedSignal,
+  bondClosedSignal,
+  outcomeSignal,
+  reinstatedSignal,
+  rescheduledSignal,
+} from '../../workflows/bail/messages.js';
+import { CustomerId, Domain, OrgId } from '../../workflows/search-attributes.js';
+import { taskQueue } from '../task-queues.js';
+import { withDeadline, type StartOptions } from './deadline.js';
+
+type Bond = { orgId: string; bondId: string; clientId: string };
+
+/**
+ * Tells a bond's court-reminder run (`bond-court-<bondId>`) what changed, starting it when none
+ * runs (a first court date, or a run that ended): signal-with-start, so it is safe to repeat.
+ * A closed bond only signals a running run: nothing to start for it.
+ */
+export async function tellCourtReminders(
+  client: Client,
+  bond: Bond,
+  signal: CourtSignal,
+  o: StartOptions = {},
+): Promise<void> {
+  const workflowId = courtRemindersWorkflowId(bond.bondId);
+  if (signal.type === 'closed') {
+    try {
+      await withDeadline(client, o, () => client.workflow.getHandle(workflowId).signal(bondClosedSignal));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return;
+  }
+  const options = {
+    workflowId,
+    taskQueue: taskQueue('bail', o.prefix),
+    args: [{ orgId: bond.orgId, bondId: bond.bondId }] as Parameters<typeof courtReminders>,
+    typedSearchAttributes: [
+      { key: OrgId, value: bond.orgId },
+      { key: CustomerId, value: bond.clientId },
+      { key: Domain, value: 'bail' },
+    ],
+  };
+  await withDeadline(client, o, () => {
+    switch (signal.type) {
+      case 'rescheduled':
+        return client.workflow.signalWithStart('courtReminders', {
+          ...options,
+          signal: rescheduledSignal,
+          signalArgs: [
+            {
+              appearanceId: signal.appearanceId,
+              newAppearanceId: signal.newAppearanceId,
+              newTime: signal.newTime,
+            },
+          ],
+        });
+      case 'outcome':
+        return client.workflow.signalWithStart('courtReminders', {
+          ...options,
+          signal: outcomeSignal,
+          signalArgs: [{ appearanceId: signal.appearanceId, outcome: signal.outcome }],
+        });
+      case 'reinstated':
+        return client.workflow.signalWithStart('courtReminders', {
+          ...options,
+          signal: reinstatedSignal,
+          signalArgs: [],
+        });
+      default:
+        return client.workflow.signalWithStart('courtReminders', {
+          ...options,
+          signal: appearancesChangedSignal,
+          signalArgs: [],
+        });
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export * from './court-reminders.js';
+export * from './messages.js';

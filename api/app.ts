@@ -52,6 +52,7 @@ import { createMetrics } from './metrics.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { paymentsFromConfig } from '../activities/bail/providers/index.js';
 import { authRoutes } from './routes/auth.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
@@ -65,7 +66,9 @@ import { appearanceRoutes } from './routes/bail/appearances.js';
 import { bondRoutes } from './routes/bail/bonds.js';
 import { bailClientRoutes } from './routes/bail/clients.js';
 import { collateralRoutes } from './routes/bail/collateral.js';
+import { paymentPlanRoutes } from './routes/bail/payment-plans.js';
 import { paymentRoutes } from './routes/bail/payments.js';
+import { bailWebhookRoutes } from './routes/bail/provider-webhooks.js';
 import { bailTaskRoutes } from './routes/bail/tasks.js';
 import { interactionRoutes } from './routes/insights/interactions.js';
 import { patternRoutes } from './routes/insights/patterns.js';
@@ -102,6 +105,9 @@ export type AppDeps = {
     REVOCATION_POLL_MS?: number | undefined;
     OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
     SCREENING_THRESHOLDS?: Partial<ScreeningThresholds> | undefined;
+    STRIPE_SECRET_KEY?: string | undefined;
+    STRIPE_WEBHOOK_SECRET?: string | undefined;
+    STRIPE_API_BASE?: string | undefined;
   };
   db: Db;
   /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
@@ -246,7 +252,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, bondRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(API_BASE, appearanceRoutes(workflows));
   app.route(API_BASE, collateralRoutes({ db }));
-  app.route(API_BASE, paymentRoutes({ db }));
+  app.route(API_BASE, paymentRoutes({ db, payments: paymentsFromConfig(config) }));
+  app.route(API_BASE, paymentPlanRoutes(workflows));
   app.route(API_BASE, bailTaskRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
@@ -281,6 +288,7 @@ export function createApp(deps: AppDeps) {
       publicUrl: config.PUBLIC_URL,
     }),
   );
+  app.route('/', bailWebhookRoutes({ ...workflows, stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -141,6 +141,12 @@ export const configSchema = z
     TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
     TWILIO_FROM: z.string().min(1).optional(),
     TWILIO_BASE_URL: z.string().url().optional(),
+    /** Bail payments through Stripe when set (test mode keys work); else the local provider. */
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    /** The webhook endpoint's signing secret (whsec_…), for POST /webhooks/stripe. */
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    /** Another Stripe API host (a local fake in tests). */
+    STRIPE_API_BASE: z.string().url().optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()

@@ -1,9 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bailEvent, notifyBondParties } from '../../commands/bail/bond-parties.js';
+import { chargeInstallment } from '../../commands/bail/charge-installment.js';
+import * as dunning from '../../commands/bail/dunning.js';
 import * as failures from '../../commands/bail/failure-to-appear.js';
 import * as appearances from '../../db/bail/appearances.js';
 import * as bonds from '../../db/bail/bonds.js';
+import * as plans from '../../db/bail/payment-plans.js';
+import { hasPendingCharge } from '../../db/bail/payments.js';
 import { createBailTask } from '../../db/bail/tasks.js';
 import type { Db } from '../../db/pool.js';
 import type { PendingStart } from '../../db/platform/workflow-starts.js';
@@ -11,9 +15,17 @@ import { NotFoundError } from '../../lib/domain-errors.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { courtDateText } from '../../workflows/bail/court-schedule.js';
 import type { Actor } from '../../workflows/platform/actor.js';
+import { localPayments } from './providers/local.js';
+import type { PaymentProvider } from './providers/types.js';
 import type { BailActivities } from './types.js';
 
-export type BailDeps = { db: Db; temporal: Client; taskQueuePrefix?: string };
+export type BailDeps = {
+  db: Db;
+  temporal: Client;
+  taskQueuePrefix?: string;
+  /** Stripe when configured; else the local provider that only records the charge. */
+  payments?: PaymentProvider;
+};
 
 /** The running workflow, for the audit trail. */
 const actor = (): Actor => {
@@ -38,6 +50,7 @@ const REMINDER_WORDS: Record<string, string> = {
  */
 export function createBailActivities(deps: BailDeps): BailActivities {
   const { db } = deps;
+  const payments = deps.payments ?? localPayments();
   const deliver = (starts: PendingStart[]) =>
     dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix });
 
@@ -153,5 +166,41 @@ export function createBailActivities(deps: BailDeps): BailActivities {
 
     forfeitBond: ({ orgId, bondId, appearanceId }) =>
       failures.forfeitBond(db, orgId, bondId, appearanceId, actor()),
+
+    async loadPaymentPlan({ orgId, planId }) {
+      const plan = await plans.getPaymentPlan(db, orgId, planId);
+      if (!plan) return { status: 'cancelled', timeZone: 'UTC', next: null };
+      const next = (await plans.listInstallments(db, orgId, planId)).find(
+        (i) => i.status === 'pending' || i.status === 'failed',
+      );
+      return {
+        status: plan.status,
+        timeZone: await plans.planTimeZone(db, orgId, planId),
+        next: next
+          ? {
+              id: next.id,
+              seq: next.seq,
+              dueDate: next.due_date,
+              amount: next.amount,
+              attempts: next.attempts,
+              failed: next.status === 'failed',
+              processing: await hasPendingCharge(db, orgId, next.id),
+            }
+          : null,
+      };
+    },
+
+    chargeInstallment: ({ orgId, planId, installmentId, attempt }) =>
+      chargeInstallment(db, payments, orgId, { planId, installmentId, attempt }, actor()),
+
+    async sendDunningNotice({ orgId, planId, installmentId, attempt }) {
+      await deliver(await dunning.sendDunningNotice(db, orgId, { planId, installmentId, attempt }));
+    },
+
+    async markPlanDelinquent({ orgId, planId, installmentId }) {
+      await deliver(await dunning.markPlanDelinquent(db, orgId, { planId, installmentId }, actor()));
+    },
+
+    completePaymentPlan: ({ orgId, planId }) => dunning.completePaymentPlan(db, orgId, planId, actor()),
   };
 }

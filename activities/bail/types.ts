@@ -18,6 +18,31 @@ export type CourtPlan = {
   failureToAppear: { appearanceId: string; missedAt: string; forfeitureDueAt: string } | null;
 };
 
+/** A charge's end: `skipped` when the plan or installment no longer needs it. */
+export type ChargeOutcome = 'succeeded' | 'processing' | 'failed' | 'skipped';
+
+type PlanRef = { orgId: string; planId: string };
+
+/** A payment plan as its workflow plans the next charge, read fresh each time. */
+export type PlanState = {
+  status: 'active' | 'paid' | 'delinquent' | 'cancelled';
+  /** The client's zone: installments are charged on their due date's morning there. */
+  timeZone: string;
+  /** The first installment not paid yet, or null when all are. */
+  next: {
+    id: string;
+    seq: number;
+    dueDate: string;
+    amount: string;
+    /** Charges tried (each with its own idempotency key). */
+    attempts: number;
+    /** Its latest attempt failed (the client is told, and it is tried again on the dunning schedule). */
+    failed: boolean;
+    /** A charge the provider accepted but has not settled (its webhook will). */
+    processing: boolean;
+  } | null;
+};
+
 /** What the bail workflows ask of the world (implemented in activities/bail/index.ts). */
 export interface BailActivities {
   loadCourtPlan(input: BondRef): Promise<CourtPlan>;
@@ -36,4 +61,19 @@ export interface BailActivities {
   remindForfeiture(input: BondRef & { appearanceId: string; daysLeft: number }): Promise<void>;
   /** The grace period ended: the bond forfeits, its collateral with it, and recovery is handed on. */
   forfeitBond(input: BondRef & { appearanceId: string }): Promise<{ status: BondStatus }>;
+
+  loadPaymentPlan(input: PlanRef): Promise<PlanState>;
+  /**
+   * Charges an installment off-session, once per installment and attempt (the provider's
+   * idempotency key): a retry after a crash gets the first charge's answer, not a second charge.
+   */
+  chargeInstallment(
+    input: PlanRef & { installmentId: string; attempt: number },
+  ): Promise<{ status: ChargeOutcome }>;
+  /** Tells the client a charge failed and when it is tried again (or that the plan is past due). */
+  sendDunningNotice(input: PlanRef & { installmentId: string; attempt: number }): Promise<void>;
+  /** Every attempt failed: the plan is delinquent, the agent gets a task and the client a notice. */
+  markPlanDelinquent(input: PlanRef & { installmentId: string }): Promise<void>;
+  /** Every installment is paid: the plan is paid. */
+  completePaymentPlan(input: PlanRef): Promise<void>;
 }

@@ -21,9 +21,14 @@ export async function notifyBondParties(
     metadata: Record<string, unknown>;
     critical?: boolean;
     key: string;
+    /** Only the client (a matter between the client and the agency, such as a failed charge). */
+    clientOnly?: boolean;
   },
 ): Promise<PendingStart[]> {
-  const people = [bond.client_id, ...(await listIndemnitors(t, orgId, bond.id)).map((i) => i.customer_id)];
+  const people = [
+    bond.client_id,
+    ...(n.clientOnly ? [] : (await listIndemnitors(t, orgId, bond.id)).map((i) => i.customer_id)),
+  ];
   const starts: PendingStart[] = [];
   for (const customerId of new Set(people)) {
     const { row, created } = await createNotification(t, orgId, {

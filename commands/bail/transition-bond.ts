@@ -1,6 +1,7 @@
 import * as bonds from '../../db/bail/bonds.js';
 import { settleCollateral } from '../../db/bail/collateral.js';
 import { unsignedRequiredDocuments } from '../../db/bail/documents.js';
+import { firstInstallmentPaid } from '../../db/bail/payment-plans.js';
 import { paidTotal } from '../../db/bail/payments.js';
 import type { Db } from '../../db/pool.js';
 import { requeueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
@@ -12,7 +13,7 @@ import { courtRemindersStart } from './court-start.js';
 
 /**
  * Moves a bond's status through canTransition. Posting (active) needs its required documents
- * signed and its premium paid; exoneration (completed) returns its collateral; a forfeiture by
+ * signed and its premium (or a plan's first installment) paid; exoneration (completed) returns its collateral; a forfeiture by
  * hand forfeits it. Closing tells the court-reminder run to end.
  */
 export async function transitionBond(
@@ -31,9 +32,12 @@ export async function transitionBond(
       const missing: string[] = [];
       const unsigned = await unsignedRequiredDocuments(t, orgId, bondId);
       if (unsigned.length) missing.push(`documents not signed: ${unsigned.join(', ')}`);
+      // The premium paid, or on a plan whose first installment is paid.
       const paid = await paidTotal(t, orgId, bondId);
-      if (Number(paid) < Number(bond.premium))
-        missing.push(`premium ${bond.premium} not paid (paid ${paid})`);
+      if (Number(paid) < Number(bond.premium) && !(await firstInstallmentPaid(t, orgId, bondId)))
+        missing.push(
+          `premium ${bond.premium} not paid (paid ${paid}; no plan with its first installment paid)`,
+        );
       if (missing.length)
         throw new UnprocessableError(`The bond cannot be posted yet: ${missing.join('; ')}`);
     }

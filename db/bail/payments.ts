@@ -65,3 +65,87 @@ export function paidTotal(db: Queryable, orgId: string, bondId: string): Promise
     SELECT coalesce(sum(amount) FILTER (WHERE status = 'completed'), 0)::text AS paid
     FROM payments WHERE org_id = ${orgId} AND bond_id = ${bondId}`);
 }
+
+/**
+ * A charge about to be sent to the provider, once per key: the row exists before the request,
+ * so a crash mid-request leaves a pending payment whose retry reuses the same key.
+ */
+export async function claimCharge(
+  db: Queryable,
+  orgId: string,
+  p: {
+    bondId: string;
+    clientId: string;
+    installmentId: string | null;
+    amount: string;
+    currency: string;
+    provider: string;
+    key: string;
+    recordedBy: string | null;
+  },
+): Promise<PaymentRow> {
+  const created = await db.maybeOne(sql.type(paymentRow)`
+    INSERT INTO payments (org_id, bond_id, client_id, installment_id, amount, currency, method, status,
+      idempotency_key, provider, recorded_by)
+    VALUES (${orgId}, ${p.bondId}, ${p.clientId}, ${p.installmentId}, ${p.amount}, ${p.currency}, 'card',
+      'pending', ${p.key}, ${p.provider}, ${p.recordedBy})
+    ON CONFLICT (org_id, idempotency_key) DO NOTHING RETURNING ${columns}`);
+  return (
+    created ??
+    db.one(sql.type(paymentRow)`
+      SELECT ${columns} FROM payments WHERE org_id = ${orgId} AND idempotency_key = ${p.key}`)
+  );
+}
+
+/**
+ * The provider's answer on a charge. A settled payment keeps its status unless the change is one
+ * a provider makes later (pending → anything; completed → refunded; failed → completed when a
+ * late success arrives), so webhooks and retries in any order end in the same row.
+ */
+export function settlePayment(
+  db: Queryable,
+  orgId: string,
+  paymentId: string,
+  to: 'pending' | 'completed' | 'failed' | 'refunded',
+  providerPaymentId: string | null,
+  reason: string | null,
+): Promise<PaymentRow | null> {
+  return db.maybeOne(sql.type(paymentRow)`
+    UPDATE payments SET status = ${to},
+      provider_payment_id = coalesce(provider_payment_id, ${providerPaymentId}),
+      failure_reason = CASE WHEN ${to} = 'failed' THEN ${reason} ELSE failure_reason END,
+      processed_at = CASE WHEN ${to} = 'pending' THEN processed_at ELSE now() END
+    WHERE org_id = ${orgId} AND id = ${paymentId}
+      AND (status = 'pending' OR (status = 'completed' AND ${to} = 'refunded')
+        OR (status = 'failed' AND ${to} = 'completed'))
+    RETURNING ${columns}`);
+}
+
+/** A payment by the provider's id: webhooks carry no organisation, the payment row does. */
+export function findByProviderPayment(
+  db: Queryable,
+  provider: string,
+  providerPaymentId: string,
+): Promise<(PaymentRow & { org_id: string }) | null> {
+  return db.maybeOne(sql.type(paymentRow.extend({ org_id: z.string().uuid() }))`
+    SELECT ${columns}, org_id FROM payments
+    WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId}`);
+}
+
+/** Whether an installment has a charge the provider has not settled yet. */
+export function hasPendingCharge(db: Queryable, orgId: string, installmentId: string): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM payments WHERE org_id = ${orgId} AND installment_id = ${installmentId} AND status = 'pending'
+      AND provider_payment_id IS NOT NULL`);
+}
+
+/** Why an installment's latest charge failed, as the provider said. */
+export function lastFailureReason(
+  db: Queryable,
+  orgId: string,
+  installmentId: string,
+): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ failure_reason: z.string().nullable() }))`
+    SELECT failure_reason FROM payments WHERE org_id = ${orgId} AND installment_id = ${installmentId}
+      AND status = 'failed' ORDER BY created_at DESC LIMIT 1`);
+}

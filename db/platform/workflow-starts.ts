@@ -5,7 +5,15 @@ import type { Queryable } from '../pool.js';
 export const workflowStartRow = z.object({
   workflow_id: z.string(),
   org_id: z.string().uuid(),
-  kind: z.enum(['triage', 'delivery', 'contact', 'dispute', 'court_reminders']),
+  kind: z.enum([
+    'triage',
+    'delivery',
+    'contact',
+    'dispute',
+    'court_reminders',
+    'payment_plan',
+    'document_signing',
+  ]),
   subject_id: z.string().uuid(),
   customer_id: z.string().uuid(),
   priority: z.enum(['low', 'medium', 'high', 'critical']).nullable(),

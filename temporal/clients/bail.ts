@@ -1,14 +1,19 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CourtSignal } from '../../commands/bail/court-start.js';
+import type { PlanSignal } from '../../commands/bail/plan-start.js';
 import type { courtReminders } from '../../workflows/bail/court-reminders.js';
-import { courtRemindersWorkflowId } from '../../workflows/bail/ids.js';
+import { courtRemindersWorkflowId, paymentPlanWorkflowId } from '../../workflows/bail/ids.js';
 import {
   appearancesChangedSignal,
   bondClosedSignal,
   outcomeSignal,
+  paymentEventSignal,
+  planCancelledSignal,
+  planPaidSignal,
   reinstatedSignal,
   rescheduledSignal,
 } from '../../workflows/bail/messages.js';
+import type { paymentPlan } from '../../workflows/bail/payment-plan.js';
 import { CustomerId, Domain, OrgId } from '../../workflows/search-attributes.js';
 import { taskQueue } from '../task-queues.js';
 import { withDeadline, type StartOptions } from './deadline.js';
@@ -77,6 +82,54 @@ export async function tellCourtReminders(
           signal: appearancesChangedSignal,
           signalArgs: [],
         });
+    }
+  });
+}
+
+/**
+ * Starts a payment plan's run (`bond-plan-<planId>`) or tells it what changed: signal-with-start,
+ * so it is safe to repeat. A plan that ended (paid, cancelled) is started only to read that and end.
+ */
+export async function tellPaymentPlan(
+  client: Client,
+  plan: { orgId: string; planId: string; clientId: string },
+  signal: PlanSignal,
+  o: StartOptions = {},
+): Promise<void> {
+  const options = {
+    workflowId: paymentPlanWorkflowId(plan.planId),
+    taskQueue: taskQueue('bail', o.prefix),
+    args: [{ orgId: plan.orgId, planId: plan.planId }] as Parameters<typeof paymentPlan>,
+    typedSearchAttributes: [
+      { key: OrgId, value: plan.orgId },
+      { key: CustomerId, value: plan.clientId },
+      { key: Domain, value: 'bail' },
+    ],
+  };
+  await withDeadline(client, o, () => {
+    switch (signal.type) {
+      case 'payment_event':
+        return client.workflow.signalWithStart('paymentPlan', {
+          ...options,
+          signal: paymentEventSignal,
+          signalArgs: [{ type: signal.eventType, providerPaymentId: signal.providerPaymentId }],
+        });
+      case 'paid':
+        return client.workflow.signalWithStart('paymentPlan', {
+          ...options,
+          signal: planPaidSignal,
+          signalArgs: [],
+        });
+      case 'cancelled':
+        return client.workflow.signalWithStart('paymentPlan', {
+          ...options,
+          signal: planCancelledSignal,
+          signalArgs: [],
+        });
+      default:
+        return client.workflow
+          .start('paymentPlan', { ...options, workflowIdConflictPolicy: 'USE_EXISTING' })
+          .then(() => undefined);
     }
   });
 }

@@ -9,7 +9,8 @@ import {
   type PendingStart,
 } from '../../db/platform/workflow-starts.js';
 import type { CourtSignal } from '../../commands/bail/court-start.js';
-import { tellCourtReminders } from './bail.js';
+import type { PlanSignal } from '../../commands/bail/plan-start.js';
+import { tellCourtReminders, tellPaymentPlan } from './bail.js';
 import { startContact, startDelivery } from './notify.js';
 import { startDispute, startTriage } from './triage.js';
 
@@ -57,6 +58,15 @@ function startOne(client: Client, s: PendingStart, o: { prefix?: string | undefi
         (s.input?.signal as CourtSignal | undefined) ?? { type: 'changed' },
         o,
       );
+    case 'payment_plan':
+      return tellPaymentPlan(
+        client,
+        { orgId: s.org_id, planId: s.subject_id, clientId: s.customer_id },
+        (s.input?.signal as PlanSignal | undefined) ?? { type: 'started' },
+        o,
+      );
+    case 'document_signing':
+      return Promise.resolve();
   }
 }
 

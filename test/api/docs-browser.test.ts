@@ -40,12 +40,16 @@ describe('the API reference page', () => {
     // Swagger UI virtualises a long operations list (150+ rows): only what is near the viewport
     // is in the DOM, so scroll to the end and collect every operation block seen on the way.
     const seen = new Set<string>();
-    for (let last = -1; ;) {
+    // Strings, not functions: this project's TypeScript has no DOM library. Two animation frames
+    // after a scroll the list has rendered (and measured) the rows it brought into view.
+    const rendered = () =>
+      page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    for (let last = -1, still = 0; still < 3;) {
+      await rendered();
       for (const id of await page.locator('.opblock').evaluateAll((els) => els.map((e) => e.id)))
         seen.add(id);
-      // Strings, not functions: this project's TypeScript has no DOM library.
-      const y = await page.evaluate<number>('window.scrollBy(0, window.innerHeight / 2), window.scrollY');
-      if (y === last) break;
+      const y = await page.evaluate<number>('window.scrollBy(0, window.innerHeight / 3), window.scrollY');
+      still = y === last ? still + 1 : 0;
       last = y;
     }
     const operations = seen.size;

@@ -11,6 +11,7 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { paymentsFromConfig } from '../../activities/bail/providers/index.js';
 import { createApp } from '../../api/app.js';
 import { EventHub } from '../../api/event-hub.js';
 import { createDb, type Db } from '../../db/pool.js';
@@ -127,6 +128,7 @@ export async function startHarness(
         db,
         cipher,
         temporal,
+        payments: paymentsFromConfig(config as { STRIPE_SECRET_KEY?: string; STRIPE_API_BASE?: string }),
         linkKey,
         publicUrl: baseUrl,
         ...(opts.providers && { providers: opts.providers }),

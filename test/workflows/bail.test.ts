@@ -56,7 +56,7 @@ async function runBond(opts: {
     log.push({ step: s, at: (await now()).toFormat("yyyy-MM-dd'T'HH:mmZZ") });
     opts.on?.(s, ctl);
   };
-  const activities: BailActivities = {
+  const activities: Partial<BailActivities> = {
     loadCourtPlan: async () => {
       const missed = state.appearances.find((a) => a.status === 'missed' && !a.raised);
       const next =

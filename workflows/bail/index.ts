@@ -1,2 +1,3 @@
 export * from './court-reminders.js';
 export * from './messages.js';
+export * from './payment-plan.js';

@@ -12,3 +12,10 @@ export const outcomeSignal = defineSignal<[{ appearanceId: string; outcome: Appe
 export const reinstatedSignal = defineSignal('reinstated');
 /** The bond ended (exonerated or cancelled): nothing more to remind of or pursue. */
 export const bondClosedSignal = defineSignal('bondClosed');
+
+/** The payment provider reported on one of the plan's charges (the webhook stored it first). */
+export const paymentEventSignal = defineSignal<[{ type: string; providerPaymentId: string }]>('paymentEvent');
+/** The rest of the plan was settled another way (the agent recorded it): nothing more to charge. */
+export const planPaidSignal = defineSignal('paid');
+/** The plan was cancelled: no further charges. */
+export const planCancelledSignal = defineSignal('cancelled');

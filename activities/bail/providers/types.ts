@@ -1,0 +1,61 @@
+/** An off-session card charge, made once per idempotency key. */
+export type ChargeRequest = {
+  /** Decimal string in the currency's major unit ("125.00"). */
+  amount: string;
+  currency: string;
+  /** The provider's customer and saved payment method (from the agency's card form). */
+  customerId: string | null;
+  paymentMethodId: string;
+  idempotencyKey: string;
+  description: string;
+  metadata: Record<string, string>;
+};
+
+export type ChargeResult =
+  | { status: 'succeeded' | 'processing'; providerPaymentId: string }
+  | { status: 'failed'; providerPaymentId: string | null; reason: string };
+
+/** A provider error that a retry may fix (network, 5xx, 429): the activity retries with the same key. */
+export class PaymentProviderUnavailable extends Error {
+  override name = 'PaymentProviderUnavailable';
+}
+
+export interface PaymentProvider {
+  readonly name: 'stripe' | 'local';
+  charge(r: ChargeRequest): Promise<ChargeResult>;
+}
+
+/** What a payment webhook reports, read from its signed body. */
+export type PaymentEvent = {
+  id: string;
+  type: 'payment_intent.succeeded' | 'payment_intent.payment_failed' | 'charge.refunded';
+  providerPaymentId: string;
+  reason: string | null;
+};
+
+/** An envelope to sign, sent once per document. */
+export type EnvelopeRequest = {
+  documentId: string;
+  type: string;
+  signerName: string;
+  signerEmail: string;
+  subject: string;
+  expiresAt: string;
+};
+
+export interface ESignProvider {
+  readonly name: 'docusign' | 'local';
+  /** Sends the envelope; `find` first, so a retry after a crash does not send a second one. */
+  send(r: EnvelopeRequest): Promise<{ envelopeId: string }>;
+  /** The envelope already sent for this document, if any (by the custom field carrying its id). */
+  find(documentId: string): Promise<{ envelopeId: string } | null>;
+  /** Sends the signer a reminder of the open envelope. */
+  remind(envelopeId: string): Promise<void>;
+}
+
+/** What a DocuSign Connect message (or the local provider) reports about an envelope. */
+export type EnvelopeEvent = {
+  envelopeId: string;
+  status: 'sent' | 'delivered' | 'completed' | 'declined' | 'voided';
+  at: string | null;
+};

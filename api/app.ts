@@ -66,6 +66,7 @@ import { appearanceRoutes } from './routes/bail/appearances.js';
 import { bondRoutes } from './routes/bail/bonds.js';
 import { bailClientRoutes } from './routes/bail/clients.js';
 import { collateralRoutes } from './routes/bail/collateral.js';
+import { documentRoutes } from './routes/bail/documents.js';
 import { paymentPlanRoutes } from './routes/bail/payment-plans.js';
 import { paymentRoutes } from './routes/bail/payments.js';
 import { bailWebhookRoutes } from './routes/bail/provider-webhooks.js';
@@ -108,6 +109,7 @@ export type AppDeps = {
     STRIPE_SECRET_KEY?: string | undefined;
     STRIPE_WEBHOOK_SECRET?: string | undefined;
     STRIPE_API_BASE?: string | undefined;
+    DOCUSIGN_CONNECT_HMAC_KEY?: string | undefined;
   };
   db: Db;
   /** Seals and opens national ids and dates of birth (ENCRYPTION_KEYS). */
@@ -254,6 +256,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, collateralRoutes({ db }));
   app.route(API_BASE, paymentRoutes({ db, payments: paymentsFromConfig(config) }));
   app.route(API_BASE, paymentPlanRoutes(workflows));
+  app.route(API_BASE, documentRoutes(workflows));
   app.route(API_BASE, bailTaskRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
@@ -288,7 +291,14 @@ export function createApp(deps: AppDeps) {
       publicUrl: config.PUBLIC_URL,
     }),
   );
-  app.route('/', bailWebhookRoutes({ ...workflows, stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET }));
+  app.route(
+    '/',
+    bailWebhookRoutes({
+      ...workflows,
+      stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
+      docusignHmacKey: config.DOCUSIGN_CONNECT_HMAC_KEY,
+    }),
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

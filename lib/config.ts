@@ -147,6 +147,12 @@ export const configSchema = z
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API host (a local fake in tests). */
     STRIPE_API_BASE: z.string().url().optional(),
+    /** Bail e-signatures through DocuSign when all three are set; else the local provider. */
+    DOCUSIGN_BASE_URL: z.string().url().optional(),
+    DOCUSIGN_ACCOUNT_ID: z.string().min(1).optional(),
+    DOCUSIGN_ACCESS_TOKEN: z.string().min(1).optional(),
+    /** The Connect configuration's HMAC key, for POST /webhooks/docusign. */
+    DOCUSIGN_CONNECT_HMAC_KEY: z.string().min(1).optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()

@@ -7,7 +7,7 @@ import { createDb } from '../db/pool.js';
 import { createTemporalClient, createWorkerConnection } from '../temporal/connection.js';
 import { payloadCodecs } from '../temporal/payload-codec.js';
 import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
-import { paymentsFromConfig } from '../activities/bail/providers/index.js';
+import { esignFromConfig, paymentsFromConfig } from '../activities/bail/providers/index.js';
 import { providersFromConfig } from '../activities/notify/providers/index.js';
 import { ensureSchedules } from '../temporal/schedules.js';
 import { createWorkers } from './create-workers.js';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       thresholds: { ...DEFAULT_THRESHOLDS, ...config.SCREENING_THRESHOLDS },
       providers: providersFromConfig(config),
       payments: paymentsFromConfig(config),
+      esign: esignFromConfig(config),
       ...(config.LINK_SIGNING_KEY && { linkKey: config.LINK_SIGNING_KEY }),
       publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`,
       auditRetentionDays: config.AUDIT_RETENTION_DAYS,

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { createContactActivities } from '../activities/notify/contact.js';
 import { createNotifyActivities, type NotifyDeps } from '../activities/notify/index.js';
 import { createBailActivities } from '../activities/bail/index.js';
-import type { PaymentProvider } from '../activities/bail/providers/types.js';
+import type { ESignProvider, PaymentProvider } from '../activities/bail/providers/types.js';
 import { createInsightsActivities } from '../activities/insights/index.js';
 import { createRulesActivities } from '../activities/rules/index.js';
 import { createTriageActivities } from '../activities/triage/index.js';
@@ -34,6 +34,8 @@ export type WorkerDeps = {
   publicUrl?: string;
   /** Bail charges (Stripe or the local provider). */
   payments?: PaymentProvider;
+  /** Bail e-signatures (DocuSign or the local provider). */
+  esign?: ESignProvider;
   /** Audit events older than this are deleted by the daily audit-retention schedule. */
   auditRetentionDays?: number;
 };

@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import { bailEvent, notifyBondParties } from '../../commands/bail/bond-parties.js';
 import { chargeInstallment } from '../../commands/bail/charge-installment.js';
 import * as dunning from '../../commands/bail/dunning.js';
+import * as envelopes from '../../commands/bail/envelope-status.js';
+import { getDocument } from '../../db/bail/documents.js';
 import * as failures from '../../commands/bail/failure-to-appear.js';
 import * as appearances from '../../db/bail/appearances.js';
 import * as bonds from '../../db/bail/bonds.js';
@@ -15,8 +17,8 @@ import { NotFoundError } from '../../lib/domain-errors.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { courtDateText } from '../../workflows/bail/court-schedule.js';
 import type { Actor } from '../../workflows/platform/actor.js';
-import { localPayments } from './providers/local.js';
-import type { PaymentProvider } from './providers/types.js';
+import { localESign, localPayments } from './providers/local.js';
+import type { ESignProvider, PaymentProvider } from './providers/types.js';
 import type { BailActivities } from './types.js';
 
 export type BailDeps = {
@@ -25,6 +27,8 @@ export type BailDeps = {
   taskQueuePrefix?: string;
   /** Stripe when configured; else the local provider that only records the charge. */
   payments?: PaymentProvider;
+  /** DocuSign when configured; else the local provider (envelopes signed through the API). */
+  esign?: ESignProvider;
 };
 
 /** The running workflow, for the audit trail. */
@@ -51,6 +55,7 @@ const REMINDER_WORDS: Record<string, string> = {
 export function createBailActivities(deps: BailDeps): BailActivities {
   const { db } = deps;
   const payments = deps.payments ?? localPayments();
+  const esign = deps.esign ?? localESign();
   const deliver = (starts: PendingStart[]) =>
     dispatchStarts(deps.temporal, db, starts, { prefix: deps.taskQueuePrefix });
 
@@ -202,5 +207,21 @@ export function createBailActivities(deps: BailDeps): BailActivities {
     },
 
     completePaymentPlan: ({ orgId, planId }) => dunning.completePaymentPlan(db, orgId, planId, actor()),
+
+    sendEnvelope: ({ orgId, documentId }) => envelopes.sendEnvelope(db, esign, orgId, documentId, actor()),
+
+    async loadDocument({ orgId, documentId }) {
+      const doc = await getDocument(db, orgId, documentId);
+      if (!doc) return { status: 'voided', expiresAt: new Date(0).toISOString() };
+      return { status: doc.status, expiresAt: doc.expires_at ?? new Date(0).toISOString() };
+    },
+
+    async remindSigner({ orgId, documentId }) {
+      const doc = await getDocument(db, orgId, documentId);
+      if (doc?.status === 'sent' && doc.envelope_id && doc.provider === esign.name)
+        await esign.remind(doc.envelope_id);
+    },
+
+    expireDocument: ({ orgId, documentId }) => envelopes.expireDocument(db, orgId, documentId, actor()),
   };
 }

@@ -21,6 +21,7 @@ export type CourtPlan = {
 /** A charge's end: `skipped` when the plan or installment no longer needs it. */
 export type ChargeOutcome = 'succeeded' | 'processing' | 'failed' | 'skipped';
 
+type DocRef = { orgId: string; documentId: string };
 type PlanRef = { orgId: string; planId: string };
 
 /** A payment plan as its workflow plans the next charge, read fresh each time. */
@@ -76,4 +77,15 @@ export interface BailActivities {
   markPlanDelinquent(input: PlanRef & { installmentId: string }): Promise<void>;
   /** Every installment is paid: the plan is paid. */
   completePaymentPlan(input: PlanRef): Promise<void>;
+
+  /** Sends the document's envelope once (a retry finds the one already sent). */
+  sendEnvelope(input: DocRef): Promise<{ envelopeId: string }>;
+  loadDocument(input: DocRef): Promise<{
+    status: 'draft' | 'sent' | 'signed' | 'declined' | 'voided' | 'expired';
+    expiresAt: string;
+  }>;
+  /** Resends the envelope to the signer, once per document and days left. */
+  remindSigner(input: DocRef & { daysLeft: number }): Promise<void>;
+  /** The envelope expired unsigned: the document is `expired` and the agent gets a task. */
+  expireDocument(input: DocRef): Promise<void>;
 }

@@ -15,6 +15,9 @@ import { insertBond, insertIndemnitors } from '../bail/bonds.js';
 import { insertBailClient } from '../bail/clients.js';
 import { requeueStarts } from '../platform/workflow-starts.js';
 import { courtRemindersStart } from '../../commands/bail/court-start.js';
+import { paymentPlanStart } from '../../commands/bail/plan-start.js';
+import { splitInstallments } from '../../workflows/bail/plan-schedule.js';
+import { insertPaymentPlan } from '../bail/payment-plans.js';
 
 export const DEMO_ORG = 'Demo Bank';
 export const DEMO_BAIL_ORG = 'Demo Bail Bonds';
@@ -179,8 +182,8 @@ async function seedCustomers(
 
 /**
  * A bail agency (its own organisation; agent@bail.demo.sentinel.local, the demo password): a
- * client, a pending bond with an indemnitor and a court date next week, whose reminder run is
- * owed from the seed's commit (the start-pending sweeper makes it).
+ * client, a pending bond with an indemnitor, a court date next week and its premium on a payment
+ * plan, whose runs are owed from the seed's commit (the start-pending sweeper makes them).
  */
 async function seedBailAgency(tx: Queryable, passwordHash: string, { cipher }: { cipher: FieldCipher }) {
   const org = await createOrganization(tx, DEMO_BAIL_ORG);
@@ -258,5 +261,18 @@ async function seedBailAgency(tx: Queryable, passwordHash: string, { cipher }: {
       address: '850 Bryant St, San Francisco, CA 94103',
     },
   ]);
-  await requeueStarts(tx, [courtRemindersStart(org.id, bond)]);
+  // The premium on a plan: 500 now, then three monthly payments (the local provider charges them).
+  const today = new Date().toISOString().slice(0, 10);
+  const plan = await insertPaymentPlan(tx, org.id, {
+    bondId: bond.id,
+    total: '2000.00',
+    currency: 'USD',
+    customerId: null,
+    paymentMethodId: 'pm_card_visa',
+    installments: splitInstallments({ total: '2000.00', count: 4, firstDueDate: today, interval: 'month' }),
+  });
+  await requeueStarts(tx, [
+    courtRemindersStart(org.id, bond),
+    paymentPlanStart(org.id, { id: plan.id, clientId: client.id }),
+  ]);
 }

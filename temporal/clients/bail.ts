@@ -1,11 +1,18 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CourtSignal } from '../../commands/bail/court-start.js';
+import type { DocumentSignal } from '../../commands/bail/document-start.js';
 import type { PlanSignal } from '../../commands/bail/plan-start.js';
+import type { documentSigning } from '../../workflows/bail/document-signing.js';
 import type { courtReminders } from '../../workflows/bail/court-reminders.js';
-import { courtRemindersWorkflowId, paymentPlanWorkflowId } from '../../workflows/bail/ids.js';
+import {
+  courtRemindersWorkflowId,
+  documentSigningWorkflowId,
+  paymentPlanWorkflowId,
+} from '../../workflows/bail/ids.js';
 import {
   appearancesChangedSignal,
   bondClosedSignal,
+  envelopeStatusSignal,
   outcomeSignal,
   paymentEventSignal,
   planCancelledSignal,
@@ -132,4 +139,39 @@ export async function tellPaymentPlan(
           .then(() => undefined);
     }
   });
+}
+
+/**
+ * Starts a document's signing run (`bond-doc-<documentId>`), which sends the envelope, or tells
+ * it the provider's word: signal-with-start, so it is safe to repeat.
+ */
+export async function tellDocumentSigning(
+  client: Client,
+  doc: { orgId: string; documentId: string; clientId: string },
+  signal: DocumentSignal,
+  o: StartOptions = {},
+): Promise<void> {
+  const options = {
+    workflowId: documentSigningWorkflowId(doc.documentId),
+    taskQueue: taskQueue('bail', o.prefix),
+    args: [{ orgId: doc.orgId, documentId: doc.documentId }] as Parameters<typeof documentSigning>,
+    typedSearchAttributes: [
+      { key: OrgId, value: doc.orgId },
+      { key: CustomerId, value: doc.clientId },
+      { key: Domain, value: 'bail' },
+    ],
+  };
+  await withDeadline(client, o, () =>
+    signal.type === 'envelope'
+      ? client.workflow
+          .signalWithStart('documentSigning', {
+            ...options,
+            signal: envelopeStatusSignal,
+            signalArgs: [{ status: signal.status }],
+          })
+          .then(() => undefined)
+      : client.workflow
+          .start('documentSigning', { ...options, workflowIdConflictPolicy: 'USE_EXISTING' })
+          .then(() => undefined),
+  );
 }

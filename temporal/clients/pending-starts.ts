@@ -9,8 +9,9 @@ import {
   type PendingStart,
 } from '../../db/platform/workflow-starts.js';
 import type { CourtSignal } from '../../commands/bail/court-start.js';
+import type { DocumentSignal } from '../../commands/bail/document-start.js';
 import type { PlanSignal } from '../../commands/bail/plan-start.js';
-import { tellCourtReminders, tellPaymentPlan } from './bail.js';
+import { tellCourtReminders, tellDocumentSigning, tellPaymentPlan } from './bail.js';
 import { startContact, startDelivery } from './notify.js';
 import { startDispute, startTriage } from './triage.js';
 
@@ -66,7 +67,12 @@ function startOne(client: Client, s: PendingStart, o: { prefix?: string | undefi
         o,
       );
     case 'document_signing':
-      return Promise.resolve();
+      return tellDocumentSigning(
+        client,
+        { orgId: s.org_id, documentId: s.subject_id, clientId: s.customer_id },
+        (s.input?.signal as DocumentSignal | undefined) ?? { type: 'started' },
+        o,
+      );
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { paymentsFromConfig } from '../../activities/bail/providers/index.js';
+import { esignFromConfig, paymentsFromConfig } from '../../activities/bail/providers/index.js';
 import { createApp } from '../../api/app.js';
 import { EventHub } from '../../api/event-hub.js';
 import { createDb, type Db } from '../../db/pool.js';
@@ -129,6 +129,13 @@ export async function startHarness(
         cipher,
         temporal,
         payments: paymentsFromConfig(config as { STRIPE_SECRET_KEY?: string; STRIPE_API_BASE?: string }),
+        esign: esignFromConfig(
+          config as {
+            DOCUSIGN_BASE_URL?: string;
+            DOCUSIGN_ACCOUNT_ID?: string;
+            DOCUSIGN_ACCESS_TOKEN?: string;
+          },
+        ),
         linkKey,
         publicUrl: baseUrl,
         ...(opts.providers && { providers: opts.providers }),

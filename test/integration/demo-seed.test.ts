@@ -32,8 +32,18 @@ describe('demo data', () => {
         (SELECT count(*) FROM court_appearances a JOIN organizations o ON o.id = a.org_id
           WHERE o.name = ${DEMO_BAIL_ORG} AND a.scheduled_at > now()) AS court_dates,
         (SELECT count(*) FROM workflow_starts s JOIN organizations o ON o.id = s.org_id
-          WHERE o.name = ${DEMO_BAIL_ORG} AND s.kind = 'court_reminders') AS reminder_runs_owed`);
-    expect(bail).toEqual({ bonds: 1, court_dates: 1, reminder_runs_owed: 1 });
+          WHERE o.name = ${DEMO_BAIL_ORG} AND s.kind = 'court_reminders') AS reminder_runs_owed,
+        (SELECT count(*) FROM installments i JOIN organizations o ON o.id = i.org_id
+          WHERE o.name = ${DEMO_BAIL_ORG}) AS installments,
+        (SELECT count(*) FROM workflow_starts s JOIN organizations o ON o.id = s.org_id
+          WHERE o.name = ${DEMO_BAIL_ORG} AND s.kind = 'payment_plan') AS plan_runs_owed`);
+    expect(bail).toEqual({
+      bonds: 1,
+      court_dates: 1,
+      reminder_runs_owed: 1,
+      installments: 4,
+      plan_runs_owed: 1,
+    });
     const hash = await db.oneFirst(
       sql.unsafe`SELECT password_hash FROM users WHERE email = ${DEMO_ADMIN.email}`,
     );

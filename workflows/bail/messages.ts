@@ -19,3 +19,6 @@ export const paymentEventSignal = defineSignal<[{ type: string; providerPaymentI
 export const planPaidSignal = defineSignal('paid');
 /** The plan was cancelled: no further charges. */
 export const planCancelledSignal = defineSignal('cancelled');
+
+/** DocuSign (Connect) reported on the envelope; the webhook stored it first. */
+export const envelopeStatusSignal = defineSignal<[{ status: string }]>('envelopeStatus');

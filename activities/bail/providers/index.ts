@@ -1,7 +1,8 @@
 import type { Config } from '../../../lib/config.js';
-import { localPayments } from './local.js';
+import { docusignESign } from './docusign.js';
+import { localESign, localPayments } from './local.js';
 import { stripePayments } from './stripe.js';
-import type { PaymentProvider } from './types.js';
+import type { ESignProvider, PaymentProvider } from './types.js';
 
 /** Stripe with STRIPE_SECRET_KEY; else the local provider, so development works offline. */
 export function paymentsFromConfig(
@@ -10,4 +11,17 @@ export function paymentsFromConfig(
   return c.STRIPE_SECRET_KEY
     ? stripePayments({ secretKey: c.STRIPE_SECRET_KEY, apiBase: c.STRIPE_API_BASE })
     : localPayments();
+}
+
+/** DocuSign with its account, token and base URL; else the local provider (signed through the API). */
+export function esignFromConfig(
+  c: Partial<Pick<Config, 'DOCUSIGN_BASE_URL' | 'DOCUSIGN_ACCOUNT_ID' | 'DOCUSIGN_ACCESS_TOKEN'>>,
+): ESignProvider {
+  return c.DOCUSIGN_BASE_URL && c.DOCUSIGN_ACCOUNT_ID && c.DOCUSIGN_ACCESS_TOKEN
+    ? docusignESign({
+        baseUrl: c.DOCUSIGN_BASE_URL,
+        accountId: c.DOCUSIGN_ACCOUNT_ID,
+        accessToken: c.DOCUSIGN_ACCESS_TOKEN,
+      })
+    : localESign();
 }

@@ -31,6 +31,8 @@ import {
 import { Currency, IsoDateTime, Money, PositiveMoney } from '../../schemas.js';
 import { AppearanceInput, AppearanceSchema } from './appearances.js';
 import { CollateralSchema } from './collateral.js';
+import { documentRow, listDocuments } from '../../../db/bail/documents.js';
+import { listPaymentPlans, paymentPlanRow } from '../../../db/bail/payment-plans.js';
 import { PaymentSchema } from './payments.js';
 
 const Status = z.enum(BOND_STATUSES);
@@ -92,6 +94,8 @@ const BondDetail = BondSchema.extend({
   appearances: z.array(AppearanceSchema),
   collateral: z.array(CollateralSchema),
   payments: z.array(PaymentSchema),
+  documents: z.array(documentRow),
+  payment_plans: z.array(paymentPlanRow),
 }).openapi('BondDetail');
 
 export const bondView = ({ org_id: _org, ...b }: bonds.BondRow) => ({
@@ -130,7 +134,7 @@ const routes = {
     tags,
     request: { params: IdParams },
     responses: {
-      200: json(BondDetail, 'A bond with its court dates, collateral and payments'),
+      200: json(BondDetail, 'A bond with its court dates, collateral, payments, plans and documents'),
       ...errorResponses,
     },
   }),
@@ -190,12 +194,14 @@ export function bondRoutes(deps: { db: Db; cipher: FieldCipher; temporal: Client
       const id = c.req.valid('param').id;
       const bond = await bonds.getBond(db, orgId, id);
       if (!bond) throw notFound('bond');
-      const [indemnitors, appearances, collateral, payments, paid] = await Promise.all([
+      const [indemnitors, appearances, collateral, payments, paid, documents, plans] = await Promise.all([
         bonds.listIndemnitors(db, orgId, id),
         listAppearances(db, orgId, id),
         listCollateral(db, orgId, id),
         listPayments(db, orgId, id),
         paidTotal(db, orgId, id),
+        listDocuments(db, orgId, id),
+        listPaymentPlans(db, orgId, id),
       ]);
       return c.json(
         {
@@ -205,6 +211,8 @@ export function bondRoutes(deps: { db: Db; cipher: FieldCipher; temporal: Client
           appearances: appearances.map(({ org_id: _o, ...a }) => a),
           collateral: [...collateral],
           payments: [...payments],
+          documents: [...documents],
+          payment_plans: [...plans],
         },
         200,
       );

@@ -17,6 +17,8 @@ type Intent = {
 /** How the fake answers the next PaymentIntent (Stripe's test cards behave the same way by default). */
 export type StripeOutcome = 'succeeded' | 'processing' | 'insufficient_funds' | 'card_declined';
 
+type Scripted = { outcome: StripeOutcome; hold?: Promise<void>; customer?: string };
+
 /** The fields of a form-encoded Stripe request (`metadata[k]=v` into an object). */
 function formFields(body: string): { fields: Record<string, string>; metadata: Record<string, string> } {
   const fields: Record<string, string> = {};
@@ -38,7 +40,9 @@ function formFields(body: string): { fields: Record<string, string>; metadata: R
 export async function startStripeFake() {
   const byKey = new Map<string, FakeAnswer>();
   const intents: Intent[] = [];
-  const outcomes: { outcome: StripeOutcome; hold?: Promise<void> }[] = [];
+  // Scripted outcomes, each optionally for one customer only: a retry of another test's plan coming
+  // due must not take an outcome meant for this one.
+  const outcomes: Scripted[] = [];
   const fake = await startHttpFake((req) => {
     if (req.method !== 'POST' || req.path !== '/v1/payment_intents')
       return {
@@ -51,7 +55,8 @@ export async function startStripeFake() {
       return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' }, hold: undefined };
     const { fields, metadata } = formFields(req.body);
     const pm = fields.payment_method ?? '';
-    const next = outcomes.shift();
+    const at = outcomes.findIndex((o) => o.customer === undefined || o.customer === fields.customer);
+    const next = at < 0 ? undefined : outcomes.splice(at, 1)[0];
     const outcome: StripeOutcome =
       next?.outcome ??
       (/InsufficientFunds/i.test(pm)
@@ -97,7 +102,7 @@ export async function startStripeFake() {
     /** Every intent created (a replayed key creates none): what the card was really charged. */
     intents,
     /** The next intents' outcomes, in order (a `hold` delays the answer, not the charge). */
-    next: (...o: (StripeOutcome | { outcome: StripeOutcome; hold?: Promise<void> })[]) =>
+    next: (...o: (StripeOutcome | Scripted)[]) =>
       outcomes.push(...o.map((x) => (typeof x === 'string' ? { outcome: x } : x))),
   };
 }

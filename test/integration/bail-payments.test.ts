@@ -27,7 +27,7 @@ afterAll(async () => {
 // Yesterday's date (UTC): the first installment is already due, so it is charged at once.
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
-async function bondOnPlan(opts: { count: number; pm?: string }) {
+async function bondOnPlan(opts: { count: number; pm?: string; customer?: string }) {
   const { orgId, users } = await h.createOrg(['agent']);
   const token = users.agent.token;
   const client = await h.call('POST', '/api/v1/bail/clients', {
@@ -50,7 +50,10 @@ async function bondOnPlan(opts: { count: number; pm?: string }) {
   const plan = await h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/payment-plans`, {
     token,
     body: {
-      payment_method: { payment_method_id: opts.pm ?? 'pm_card_visa', provider_customer_id: 'cus_pat' },
+      payment_method: {
+        payment_method_id: opts.pm ?? 'pm_card_visa',
+        provider_customer_id: opts.customer ?? 'cus_pat',
+      },
       schedule: { total: '1000.00', count: opts.count, first_due_date: yesterday(), interval: 'month' },
     },
   });
@@ -123,8 +126,9 @@ describe('bail payments through Stripe', () => {
   });
 
   it('settles a processing charge from its signed webhook and refuses forged ones', async () => {
-    stripe.next('processing');
-    const { orgId, token, plan } = await bondOnPlan({ count: 1 });
+    // For this customer only: the declined plan above is retried at 10:00 UTC today, which may be now.
+    stripe.next({ outcome: 'processing', customer: 'cus_slow' });
+    const { orgId, token, plan } = await bondOnPlan({ count: 1, customer: 'cus_slow' });
     const pending = await eventually(async () => {
       const row = await h.db.maybeOne(sql.unsafe`
         SELECT status, provider_payment_id FROM payments WHERE org_id = ${orgId} AND provider_payment_id IS NOT NULL`);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { audit, type CommandActor } from '../commands/audited.js';
-import type { AuditEntry } from '../db/platform/audit.js';
+import { appendReadAudit, type AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
 import { can } from '../lib/roles.js';
 import type { Actor } from '../workflows/platform/actor.js';
@@ -38,8 +38,15 @@ export async function auditPiiViewed(
   customerIds: string[],
   resource: { type: string; id: string | null } = { type: 'customer', id: null },
 ): Promise<void> {
-  if (!customerIds.length || !can(c.get('principal').role, 'pii:read')) return;
-  await auditRequest(db, c, {
+  const p = c.get('principal');
+  if (!customerIds.length || !can(p.role, 'pii:read')) return;
+  const by = commandActor(c);
+  await appendReadAudit(db, {
+    orgId: p.orgId,
+    actorType: by.type,
+    actorId: by.id,
+    requestId: by.requestId ?? null,
+    ip: by.ip ?? null,
     action: 'customer.pii_viewed',
     resourceType: resource.type,
     resourceId: resource.id,

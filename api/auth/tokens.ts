@@ -5,8 +5,12 @@ import { ROLES, type Role } from '../../lib/roles.js';
 /** `ver`: the user's token version at signing; revoking their sessions raises it (api/auth/revocations.ts). */
 export type AccessClaims = { sub: string; org: string; role: Role; ver: number };
 
+/** Verified tokens kept per replica: a token is immutable, so only its expiry needs checking again. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenService {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
 
   constructor(
     secret: string,
@@ -29,17 +33,35 @@ export class TokenService {
 
   /** The claims of a valid token, or null for any invalid, expired or foreign token. */
   async verifyAccess(token: string): Promise<AccessClaims | null> {
+    const seen = this.verified.get(token);
+    if (seen) {
+      if (seen.expiresAt > Date.now()) return seen.claims;
+      this.verified.delete(token);
+      return null;
+    }
+    const claims = await this.verify(token);
+    if (claims) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, claims);
+      return claims.claims;
+    }
+    return null;
+  }
+
+  private async verify(token: string): Promise<{ claims: AccessClaims; expiresAt: number } | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: this.issuer,
         audience: 'sentinel-api',
         algorithms: ['HS256'],
+        requiredClaims: ['exp'],
       });
       const role = payload.role as Role;
       if (typeof payload.sub !== 'string' || typeof payload.org !== 'string' || !ROLES.includes(role))
         return null;
       const ver = typeof payload.ver === 'number' && Number.isInteger(payload.ver) ? payload.ver : 0;
-      return { sub: payload.sub, org: payload.org, role, ver };
+      const expiresAt = payload.exp! * 1000; // required, and checked to be in the future
+      return { claims: { sub: payload.sub, org: payload.org, role, ver }, expiresAt };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return null;
       throw err;

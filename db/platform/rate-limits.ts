@@ -2,18 +2,29 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Queryable } from '../pool.js';
 
-/** Counts one hit of `key` in the window starting at `windowStart`; answers the window's hits. */
-export function hit(db: Queryable, key: string, windowStart: Date): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ hits: z.number() }))`
-    INSERT INTO rate_limit_counters (key, window_start) VALUES (${key}, ${windowStart.toISOString()})
-    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-    RETURNING hits`);
-}
+const windowHits = z.object({ key: z.string(), hits: z.number() });
 
-export async function unhit(db: Queryable, key: string, windowStart: Date): Promise<void> {
-  await db.query(sql.unsafe`
-    UPDATE rate_limit_counters SET hits = greatest(hits - 1, 0)
-    WHERE key = ${key} AND window_start = ${windowStart.toISOString()}`);
+/**
+ * Adds each key's hits to its window's counter, all keys in one statement; answers every key's
+ * total in that window (what all replicas have counted so far).
+ */
+export function addHits(
+  db: Queryable,
+  windowStart: Date,
+  hits: readonly { key: string; hits: number }[],
+): Promise<readonly z.infer<typeof windowHits>[]> {
+  return db.any(sql.type(windowHits)`
+    INSERT INTO rate_limit_counters (key, window_start, hits)
+    SELECT k, ${windowStart.toISOString()}::timestamptz, n
+    FROM unnest(${sql.array(
+      hits.map((h) => h.key),
+      'text',
+    )}::text[], ${sql.array(
+      hits.map((h) => h.hits),
+      'int4',
+    )}::int[]) AS t(k, n)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + excluded.hits
+    RETURNING key, hits`);
 }
 
 export async function resetKey(db: Queryable, key: string): Promise<void> {

@@ -71,6 +71,7 @@ import { paymentPlanRoutes } from './routes/bail/payment-plans.js';
 import { paymentRoutes } from './routes/bail/payments.js';
 import { bailWebhookRoutes } from './routes/bail/provider-webhooks.js';
 import { bailTaskRoutes } from './routes/bail/tasks.js';
+import { bailSettingsRoutes } from './routes/bail/settings.js';
 import { interactionRoutes } from './routes/insights/interactions.js';
 import { patternRoutes } from './routes/insights/patterns.js';
 import { insightRoutes } from './routes/insights/trends.js';
@@ -258,6 +259,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, paymentPlanRoutes(workflows));
   app.route(API_BASE, documentRoutes(workflows));
   app.route(API_BASE, bailTaskRoutes({ db }));
+  app.route(API_BASE, bailSettingsRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));
   app.route(
     API_BASE,

@@ -5,6 +5,6 @@ import { WORKER_REGISTRY } from '../workers/registry.js';
 
 /** Prebuilds each context's workflow bundle so production workers start without webpack. */
 for (const context of Object.keys(WORKER_REGISTRY) as Context[]) {
-  const file = await writeWorkflowBundle(context);
-  process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), file)}\n`);
+  for (const file of await writeWorkflowBundle(context))
+    process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), file)}\n`);
 }

@@ -9,9 +9,9 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { Tracing } from '../lib/tracing.js';
 
 /**
- * Temporal's OpenTelemetry interceptors, installed in every client and worker whether or not
- * traces are exported: with no collector the global tracer is a no-op, and workflow code (and
- * the prebuilt bundles) need not differ between deployments that trace and those that don't.
+ * Temporal's OpenTelemetry interceptors: in every client and activity whether or not traces are
+ * exported (with no collector the global tracer is a no-op); in workflow code only when they are
+ * (tracingWorkerOptions, and a traced and a plain prebuilt bundle).
  */
 export const OTEL_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve(
   '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
@@ -22,13 +22,14 @@ export const tracingClientInterceptors = () => ({ workflow: [new OpenTelemetryWo
 
 /** RunWorkflow and RunActivity spans; workflow spans leave the sandbox through the `exporter` sink. */
 export function tracingWorkerOptions(
-  tracing: Pick<Tracing, 'spanProcessor' | 'resource'>,
+  tracing: Pick<Tracing, 'enabled' | 'spanProcessor' | 'resource'>,
   opts: { inBundle?: boolean } = {},
 ): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   return {
     interceptors: {
-      // A prebuilt bundle already carries them (writeWorkflowBundle).
-      workflowModules: opts.inBundle ? [] : [OTEL_WORKFLOW_INTERCEPTORS],
+      // Workflow spans only when they are exported: in the sandbox the interceptors cost each
+      // cached workflow about 2 MB. A prebuilt traced bundle already carries them.
+      workflowModules: opts.inBundle || !tracing.enabled ? [] : [OTEL_WORKFLOW_INTERCEPTORS],
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
@@ -36,6 +37,6 @@ export function tracingWorkerOptions(
         }),
       ],
     },
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    ...(tracing.enabled && { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } }),
   };
 }

@@ -11,22 +11,31 @@ import { WORKER_REGISTRY, type WorkerDeps } from './registry.js';
 export const BUNDLE_DIR = path.join(PROJECT_ROOT, 'dist', 'workflow-bundles');
 
 /**
- * Prebuilds one context's workflow bundle (`npm run build`). A worker given a bundle ignores its
- * own workflow interceptor modules, so the bundle carries the tracing ones.
+ * Prebuilds one context's workflow bundles (`npm run build`): one plain, one carrying the tracing
+ * interceptors (a worker given a bundle ignores its own workflow interceptor modules). Workers
+ * load the traced one only when traces are exported: the interceptors cost each cached workflow
+ * about 2 MB (`npm run bench -- bail`).
  */
-export async function writeWorkflowBundle(context: Context, dir = BUNDLE_DIR): Promise<string> {
+export async function writeWorkflowBundle(context: Context, dir = BUNDLE_DIR): Promise<string[]> {
   const entry = WORKER_REGISTRY[context];
   if (!entry) throw new Error(`no worker is registered for context "${context}"`);
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: entry.workflowsPath,
-    workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTORS],
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${context}.js`);
-  fs.writeFileSync(file, code);
-  return file;
+  const files = [];
+  for (const traced of [false, true]) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: entry.workflowsPath,
+      workflowInterceptorModules: traced ? [OTEL_WORKFLOW_INTERCEPTORS] : [],
+      logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+    });
+    const file = bundleFile(dir, context, traced);
+    fs.writeFileSync(file, code);
+    files.push(file);
+  }
+  return files;
 }
+
+const bundleFile = (dir: string, context: Context, traced: boolean) =>
+  path.join(dir, traced ? `${context}.traced.js` : `${context}.js`);
 
 /**
  * One Worker per context's task queue. In production the workflow code comes from the bundle
@@ -41,7 +50,7 @@ export async function createWorkers(opts: {
   usePrebuiltBundles?: boolean;
   bundleDir?: string;
   /** Where workflow and activity spans go (lib/tracing.ts); default: nowhere. */
-  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
+  tracing?: Pick<Tracing, 'enabled' | 'spanProcessor' | 'resource'>;
   /** Encrypt payloads (temporal/payload-codec.ts); the client's must match. */
   payloadCodecs?: PayloadCodec[];
 }): Promise<Worker[]> {
@@ -51,7 +60,7 @@ export async function createWorkers(opts: {
     contexts.map(async (context) => {
       const entry = WORKER_REGISTRY[context];
       if (!entry) throw new Error(`no worker is registered for context "${context}"`);
-      const bundlePath = path.join(opts.bundleDir ?? BUNDLE_DIR, `${context}.js`);
+      const bundlePath = bundleFile(opts.bundleDir ?? BUNDLE_DIR, context, tracing.enabled);
       const prebuilt = opts.usePrebuiltBundles && fs.existsSync(bundlePath);
       const workflowSource = prebuilt
         ? { workflowBundle: { codePath: bundlePath } }

@@ -3,6 +3,7 @@
  * beside a baseline measured in the same run.
  */
 import { apiBench } from './api.js';
+import { bailBench } from './bail.js';
 import { ingestBench } from './ingest.js';
 import { insightsBench } from './insights.js';
 import { rulesBench } from './rules.js';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   ingest: ingestBench,
   api: apiBench,
   insights: insightsBench,
+  bail: bailBench,
 };
 
 const only = process.argv.slice(2);

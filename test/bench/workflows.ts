@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
 
@@ -19,4 +19,9 @@ export async function benchNoop(): Promise<void> {
     })(),
   ]);
   await Promise.all([noop(), noop()]);
+}
+
+/** The baseline of a sleeping court-reminder run: a workflow that only waits. */
+export async function benchSleeper(): Promise<void> {
+  await sleep('30 days');
 }

@@ -24,15 +24,27 @@ afterAll(async () => {
   await stripe.close();
 });
 
-// Yesterday's date (UTC): the first installment is already due, so it is charged at once.
-const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+// The client lives where it is now about 16:00: today's 10:00 charge is past (the first
+// installment is charged at once) and the next day's retry is 18 hours away, whatever hour CI runs.
+const OFFSET_HOURS = (() => {
+  const off = 16 - new Date().getUTCHours();
+  return off > 14 ? off - 24 : off < -12 ? off + 24 : off;
+})();
+const ZONE = OFFSET_HOURS === 0 ? 'UTC' : `Etc/GMT${OFFSET_HOURS > 0 ? '-' : '+'}${Math.abs(OFFSET_HOURS)}`;
+const localToday = () => new Date(Date.now() + OFFSET_HOURS * 3_600_000).toISOString().slice(0, 10);
 
 async function bondOnPlan(opts: { count: number; pm?: string; customer?: string }) {
   const { orgId, users } = await h.createOrg(['agent']);
   const token = users.agent.token;
   const client = await h.call('POST', '/api/v1/bail/clients', {
     token,
-    body: { first_name: 'Pat', last_name: 'Payer', email: 'pat@example.test', phone: '+14155550181' },
+    body: {
+      first_name: 'Pat',
+      last_name: 'Payer',
+      email: 'pat@example.test',
+      phone: '+14155550181',
+      timezone: ZONE,
+    },
   });
   const bond = await h.call('POST', '/api/v1/bail/bonds', {
     token,
@@ -54,7 +66,7 @@ async function bondOnPlan(opts: { count: number; pm?: string; customer?: string 
         payment_method_id: opts.pm ?? 'pm_card_visa',
         provider_customer_id: opts.customer ?? 'cus_pat',
       },
-      schedule: { total: '1000.00', count: opts.count, first_due_date: yesterday(), interval: 'month' },
+      schedule: { total: '1000.00', count: opts.count, first_due_date: localToday(), interval: 'month' },
     },
   });
   expect(plan.status).toBe(201);
@@ -117,8 +129,8 @@ describe('bail payments through Stripe', () => {
     expect(notice).toHaveLength(1);
     expect(notice[0]!.message).toContain('insufficient funds');
     expect(notice[0]!.message).toContain('$500.00');
-    // The retry is on the dunning schedule: the due date plus one day, 10:00 in the client's zone (UTC).
-    const due = new Date(`${yesterday()}T10:00:00Z`).getTime();
+    // The retry is on the dunning schedule: the due date plus one day, 10:00 in the client's zone.
+    const due = Date.parse(`${localToday()}T10:00:00Z`) - OFFSET_HOURS * 3_600_000;
     expect(Date.parse((notice[0]!.metadata as { retry_at: string }).retry_at)).toBe(due + 86_400_000);
     const payments = await h.db.any(sql.unsafe`
       SELECT status, failure_reason FROM payments WHERE org_id = ${orgId}`);
@@ -126,7 +138,7 @@ describe('bail payments through Stripe', () => {
   });
 
   it('settles a processing charge from its signed webhook and refuses forged ones', async () => {
-    // For this customer only: the declined plan above is retried at 10:00 UTC today, which may be now.
+    // For this customer only: another test's plan coming due must not take it.
     stripe.next({ outcome: 'processing', customer: 'cus_slow' });
     const { orgId, token, plan } = await bondOnPlan({ count: 1, customer: 'cus_slow' });
     const pending = await eventually(async () => {

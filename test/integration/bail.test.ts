@@ -196,6 +196,49 @@ describe('bail: clients, bonds and court dates', () => {
     ).toBe(409);
   });
 
+  it("runs a failure to appear on the agency's grace period, which only an admin sets", async () => {
+    const { orgId, users } = await h.createOrg(['admin', 'agent']);
+    const defaults = await h.call('GET', '/api/v1/bail/settings', { token: users.agent.token });
+    expect(defaults.body).toEqual({ forfeiture_grace_days: 90, updated_at: null });
+    const refused = await h.call('PUT', '/api/v1/bail/settings', {
+      token: users.agent.token,
+      body: { forfeiture_grace_days: 30 },
+    });
+    expect(refused.status).toBe(403);
+    const bad = await h.call('PUT', '/api/v1/bail/settings', {
+      token: users.admin.token,
+      body: { forfeiture_grace_days: 0 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('body.forfeiture_grace_days');
+    const set = await h.call('PUT', '/api/v1/bail/settings', {
+      token: users.admin.token,
+      body: { forfeiture_grace_days: 30 },
+    });
+    expect(set.body.forfeiture_grace_days).toBe(30);
+    const audited = await h.db.one(sql.unsafe`
+      SELECT before, after FROM audit_events WHERE org_id = ${orgId} AND action = 'bail.settings.updated'`);
+    expect(audited).toEqual({ before: { forfeiture_grace_days: 90 }, after: { forfeiture_grace_days: 30 } });
+
+    const token = users.agent.token;
+    const client = await h.call('POST', '/api/v1/bail/clients', {
+      token,
+      body: { first_name: 'Gus', last_name: 'Grace', phone: '+14155550121' },
+    });
+    const bond = await writeBond(token, client.body.id);
+    const detail = await h.call('GET', `/api/v1/bail/bonds/${bond.id}`, { token });
+    const appearanceId = detail.body.appearances[0].id as string;
+    await h.call('POST', `/api/v1/bail/bonds/${bond.id}/appearances/${appearanceId}/outcome`, {
+      token,
+      body: { outcome: 'missed' },
+    });
+    const fta = await eventually(async () => {
+      const b = await h.call('GET', `/api/v1/bail/bonds/${bond.id}`, { token });
+      return b.body.forfeiture_due_at ? b.body : undefined;
+    });
+    expect(Date.parse(fta.forfeiture_due_at) - Date.parse(fta.failure_to_appear_at)).toBe(30 * 86_400_000);
+  });
+
   it('refuses bad input with field paths and never crosses organisations', async () => {
     const { token, clientId } = await agency();
     const bad = await h.call('POST', '/api/v1/bail/bonds', {

@@ -257,7 +257,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, collateralRoutes({ db }));
   app.route(API_BASE, paymentRoutes({ db, payments: paymentsFromConfig(config) }));
   app.route(API_BASE, paymentPlanRoutes(workflows));
-  app.route(API_BASE, documentRoutes(workflows));
+  app.route(API_BASE, documentRoutes(notify));
   app.route(API_BASE, bailTaskRoutes({ db }));
   app.route(API_BASE, bailSettingsRoutes({ db }));
   app.route(API_BASE, encryptionAdminRoutes({ ...workflows, cipher: deps.cipher }));

@@ -4,6 +4,7 @@ import * as plans from '../../db/bail/payment-plans.js';
 import * as payments from '../../db/bail/payments.js';
 import type { Db } from '../../db/pool.js';
 import { requeueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
+import { closeDelinquencyTasks } from '../../db/bail/tasks.js';
 import type { CommandActor } from '../audited.js';
 import { audit } from '../audited.js';
 import { bailEvent } from './bond-parties.js';
@@ -41,6 +42,22 @@ export async function applyPaymentEvent(
         inst.attempts,
         e.type === 'payment_intent.succeeded' ? 'paid' : 'failed',
       );
+    // The late payment of the installment that made the plan delinquent makes it current again.
+    const current =
+      inst && e.type === 'payment_intent.succeeded'
+        ? await plans.setPlanStatus(t, orgId, inst.plan_id, 'active', ['delinquent'])
+        : null;
+    if (current) {
+      await closeDelinquencyTasks(t, orgId, current.id);
+      await audit(t, orgId, by, {
+        action: 'bail.payment_plan.current',
+        resourceType: 'payment_plan',
+        resourceId: current.id,
+        before: { status: 'delinquent' },
+        after: { status: 'active', payment_id: row.id },
+      });
+      await bailEvent(t, orgId, 'payment_plan.current', { bond_id: row.bond_id, plan_id: current.id });
+    }
     await audit(t, orgId, by, {
       action: `bail.payment.${row.status}`,
       resourceType: 'payment',

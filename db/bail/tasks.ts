@@ -84,3 +84,11 @@ export async function closeFailureTasks(db: Queryable, orgId: string, bondId: st
     WHERE org_id = ${orgId} AND bond_id = ${bondId} AND status = 'open'
       AND type IN ('failure_to_appear', 'forfeiture_reminder')`);
 }
+
+/** A plan's open delinquency tasks are done once it is current again (a late payment came in). */
+export async function closeDelinquencyTasks(db: Queryable, orgId: string, planId: string): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE bail_tasks SET status = 'done', done_at = now()
+    WHERE org_id = ${orgId} AND status = 'open' AND type = 'plan_delinquent'
+      AND details->>'plan_id' = ${planId}`);
+}

@@ -18,6 +18,15 @@ import { courtRemindersStart } from '../../commands/bail/court-start.js';
 import { paymentPlanStart } from '../../commands/bail/plan-start.js';
 import { splitInstallments } from '../../workflows/bail/plan-schedule.js';
 import { insertPaymentPlan } from '../bail/payment-plans.js';
+import { randomUUID } from 'node:crypto';
+import { vaderModel } from '../../lib/insights/sentiment.js';
+import {
+  claimInteractionKeys,
+  customersByExternalIds,
+  insertInteractions,
+  type InteractionRow,
+  type NewInteraction,
+} from '../insights/interactions.js';
 
 export const DEMO_ORG = 'Demo Bank';
 export const DEMO_BAIL_ORG = 'Demo Bail Bonds';
@@ -49,6 +58,7 @@ export async function seedDemo(
       await insertUser(tx, { orgId: org.id, ...s, passwordHash });
     }
     await seedCustomers(tx, org.id, opts);
+    await seedInteractions(tx, org.id);
     await seedBailAgency(tx, passwordHash, opts);
     return { created: true, orgId: org.id };
   });
@@ -110,6 +120,60 @@ const MERCHANTS = [
   { name: 'Bean There Cafe', category: 'restaurants' },
   { name: 'Page Turner Books', category: 'books' },
 ];
+
+/** What each demo customer said, oldest first: content for sentiment trends, search and patterns. */
+const DEMO_INTERACTIONS: Record<string, [InteractionRow['channel'], string, string][]> = {
+  'demo-001': [
+    ['mobile', 'app_review', 'Love the new app, paying friends back is so easy now!'],
+    ['chat', 'support_chat', 'Thanks for sorting my address change so quickly, great service.'],
+    ['web', 'page_view', 'Looked at savings goals.'],
+    ['email', 'support_email', 'The monthly statement is clear and helpful, thank you.'],
+    ['mobile', 'app_review', 'Budget alerts are really useful, I am saving more.'],
+    ['chat', 'support_chat', 'Quick question about card limits, answered right away. Perfect.'],
+  ],
+  'demo-002': [
+    ['email', 'support_email', 'Please send me the fee schedule for international transfers.'],
+    ['phone', 'call', 'Called about a transfer to Lyon; it arrived a day late.'],
+    ['web', 'page_view', 'Read the help page on exchange rates.'],
+    ['chat', 'support_chat', 'The exchange rate was okay but the fee seemed high.'],
+    ['email', 'support_email', 'Statement received. Nothing else for now.'],
+    ['mobile', 'app_review', 'Works fine, a bit slow to load sometimes.'],
+  ],
+  'demo-003': [
+    ['chat', 'support_chat', 'Why was my card declined at the grocery store? This is embarrassing.'],
+    ['email', 'support_email', 'I was charged twice for the same order and nobody has replied.'],
+    ['chat', 'support_chat', 'Still waiting on the refund. This is terrible service, I am very unhappy.'],
+    ['phone', 'call', 'Angry call about the double charge; wants to dispute it.'],
+    ['chat', 'support_chat', 'I do not recognise a payment from last night. Is my card stolen?'],
+    ['email', 'support_email', 'Worst experience ever. Fix the declined payment or I close my account.'],
+  ],
+};
+
+/** Three weeks of each demo customer's interactions, scored as ingest scores them. */
+async function seedInteractions(tx: Queryable, orgId: string): Promise<void> {
+  await tx.query(sql.unsafe`SELECT ensure_interaction_partitions(1, 1)`);
+  const customers = await customersByExternalIds(tx, orgId, Object.keys(DEMO_INTERACTIONS));
+  const now = Date.now();
+  for (const [ext, said] of Object.entries(DEMO_INTERACTIONS)) {
+    const rows: NewInteraction[] = said.map(([channel, eventType, content], i) => ({
+      id: randomUUID(),
+      customer_id: customers.get(ext)!,
+      external_id: `${ext}-i${i}`,
+      occurred_at: new Date(now - (said.length - i) * 3.3 * DAY).toISOString(),
+      channel,
+      event_type: eventType,
+      content,
+      metadata: { source: 'demo' },
+      sentiment: vaderModel.score(content),
+    }));
+    await claimInteractionKeys(
+      tx,
+      orgId,
+      rows.map((r) => ({ id: r.id, external_id: r.external_id!, occurred_at: r.occurred_at })),
+    );
+    await insertInteractions(tx, orgId, rows);
+  }
+}
 
 /** Three customers with an account, a card and a month of ordinary spending each (history for screening). */
 async function seedCustomers(

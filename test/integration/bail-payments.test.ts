@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markPlanDelinquent } from '../../commands/bail/dunning.js';
 import { paymentPlanWorkflowId } from '../../workflows/bail/ids.js';
 import { signedStripeEvent, startStripeFake } from '../fakes/stripe.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
@@ -194,6 +195,39 @@ describe('bail payments through Stripe', () => {
       sql.unsafe`SELECT status FROM payments WHERE provider_payment_id = ${intent.id}`,
     );
     expect(row.status).toBe('refunded');
+  });
+
+  it('makes a delinquent plan current when the late payment comes in', async () => {
+    stripe.next({ outcome: 'processing', customer: 'cus_late' });
+    const { orgId, token, plan } = await bondOnPlan({ count: 2, customer: 'cus_late' });
+    const pending = await eventually(async () => {
+      const row = await h.db.maybeOne(sql.unsafe`
+        SELECT provider_payment_id, installment_id FROM payments WHERE org_id = ${orgId} AND provider_payment_id IS NOT NULL`);
+      return row ?? undefined;
+    });
+    // As the dunning schedule leaves it when the retries are spent.
+    await markPlanDelinquent(
+      h.db,
+      orgId,
+      { planId: plan.id, installmentId: pending.installment_id as string },
+      { type: 'system', id: 'test' },
+    );
+    expect((await planOf(token, plan.id)).body.status).toBe('delinquent');
+    const intent = stripe.intents.find((i) => i.id === pending.provider_payment_id)!;
+    const late = signedStripeEvent(WEBHOOK_SECRET, 'payment_intent.succeeded', {
+      ...intent,
+      status: 'succeeded',
+    });
+    const res = await h.call('POST', '/webhooks/stripe', {
+      rawBody: late.payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': late.signature },
+    });
+    expect(res.body.applied).toBe(true);
+    const now = await planOf(token, plan.id);
+    expect(now.body).toMatchObject({ status: 'active', paid: '500.00' });
+    const tasks = await h.db.any(sql.unsafe`
+      SELECT status FROM bail_tasks WHERE org_id = ${orgId} AND type = 'plan_delinquent'`);
+    expect(tasks).toEqual([{ status: 'done' }]);
   });
 
   it('charges a card now once per Idempotency-Key, and a decline is a failed payment', async () => {

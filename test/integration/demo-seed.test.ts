@@ -26,6 +26,13 @@ describe('demo data', () => {
         (SELECT count(*) FROM cards WHERE org_id = ${first.orgId}) AS cards,
         (SELECT count(*) FROM transactions WHERE org_id = ${first.orgId}) AS transactions`);
     expect(counts).toEqual({ users: 5, customers: 3, cards: 3, transactions: 72 });
+    // Three weeks of interactions each, scored: Maya, with the declined card, is the unhappy one.
+    const feeling = await db.any(sql.unsafe`
+      SELECT external_id, interaction_count, average_sentiment::float8 AS average FROM customers
+      WHERE org_id = ${first.orgId} ORDER BY external_id`);
+    expect(feeling.map((c) => c.interaction_count)).toEqual([6, 6, 6]);
+    expect(feeling[0]!.average).toBeGreaterThan(0.3);
+    expect(feeling[2]!.average).toBeLessThan(-0.3);
     const bail = await db.one(sql.unsafe`
       SELECT
         (SELECT count(*) FROM bonds b JOIN organizations o ON o.id = b.org_id WHERE o.name = ${DEMO_BAIL_ORG}) AS bonds,

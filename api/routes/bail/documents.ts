@@ -74,7 +74,8 @@ const routes = {
     method: 'post',
     path: '/bail/documents/{id}/local-signature',
     tags,
-    summary: 'Sign or decline an envelope of the local provider (development without DocuSign)',
+    summary:
+      'Sign or decline an envelope of the local provider (development without DocuSign; not served in production)',
     request: {
       params: IdParams,
       body: jsonBody(z.object({ outcome: z.enum(['completed', 'declined']) }).strict()),
@@ -83,7 +84,12 @@ const routes = {
   }),
 };
 
-export function documentRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+export function documentRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueuePrefix: string;
+  production: boolean;
+}) {
   const { db } = deps;
   return newRouter()
     .openapi(routes.send, async (c) => {
@@ -114,6 +120,8 @@ export function documentRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix
       return c.json(view(d), 200);
     })
     .openapi(routes.localSignature, async (c) => {
+      // A signature only a person's own envelope may give: never by an agent's API call in production.
+      if (deps.production) throw new ApiError(404, 'not_found', `No route for POST ${c.req.path}`);
       const orgId = c.get('principal').orgId;
       const d = await getDocument(db, orgId, c.req.valid('param').id);
       if (!d) throw notFound('document');

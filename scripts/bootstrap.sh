@@ -44,6 +44,23 @@ if [ ${#need[@]} -gt 0 ]; then
   done
 fi
 
+# schemathesis for the suite's fuzz run (test/api/fuzz.test.ts) and `npm run fuzz`, from PyPI.
+SCHEMATHESIS_VERSION=4.32.5
+ST=.tools/schemathesis
+if [ ! -f "$ST/.version-$SCHEMATHESIS_VERSION" ]; then
+  PY=$(command -v python3 || command -v python || true)
+  if [ -z "$PY" ]; then
+    echo "bootstrap: python3 with pip is needed to install schemathesis" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing schemathesis==$SCHEMATHESIS_VERSION into $ST" >&2
+  rm -rf "$ST"
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+    --target "$ST" "schemathesis==$SCHEMATHESIS_VERSION" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  [ -f "$ST/bin/schemathesis" ] || { echo "bootstrap: schemathesis did not install" >&2; exit 1; }
+  touch "$ST/.version-$SCHEMATHESIS_VERSION"
+fi
+
 # Chromium for the docs page test (test/api/docs-browser.test.ts), from Debian where we may install.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "bootstrap: installing chromium (Debian) for the browser test" >&2

@@ -37,6 +37,8 @@ export function tracingWorkerOptions(
         }),
       ],
     },
-    ...(tracing.enabled && { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } }),
+    ...(tracing.enabled && {
+      sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    }),
   };
 }

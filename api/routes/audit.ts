@@ -16,6 +16,8 @@ const Filters = z.object({
   to: IsoDateTime.optional(),
 });
 
+const AuditEventSchema = auditRow.openapi('AuditEvent');
+
 const ExportQuery = Filters.extend({ format: z.enum(['csv', 'json']).default('json') });
 
 const routes = {
@@ -25,7 +27,7 @@ const routes = {
     tags: ['audit'],
     summary: 'The audit trail, newest first',
     request: { query: pageQuerySchema.extend(Filters.shape) },
-    responses: { 200: json(pageSchema(auditRow.openapi('AuditEvent')), 'Audit events'), ...errorResponses },
+    responses: { 200: json(pageSchema(AuditEventSchema), 'Audit events'), ...errorResponses },
   }),
   export: securedRoute('audit:read', {
     method: 'get',
@@ -36,7 +38,10 @@ const routes = {
     responses: {
       200: {
         description: 'The export',
-        content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: z.string() } },
+        content: {
+          'text/csv': { schema: z.string() },
+          'application/json': { schema: z.array(AuditEventSchema) },
+        },
       },
       ...errorResponses,
     },

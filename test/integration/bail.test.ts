@@ -259,6 +259,12 @@ describe('bail: clients, bonds and court dates', () => {
       'body.bond_number',
       'body.premium',
     ]);
+    const zoneless = await h.call('POST', '/api/v1/bail/clients', {
+      token,
+      body: { first_name: 'No', last_name: 'Zone', timezone: '' },
+    });
+    expect(zoneless.status).toBe(400);
+    expect(zoneless.body.error.details.issues[0].path).toBe('body.timezone');
     const other = await agency();
     const foreign = await h.call('POST', '/api/v1/bail/bonds', {
       token: other.token,

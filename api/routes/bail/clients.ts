@@ -22,7 +22,7 @@ import {
   pageSchema,
   securedRoute,
 } from '../../router.js';
-import { Address, IsoDate } from '../../schemas.js';
+import { Address, IsoDate, TimeZone } from '../../schemas.js';
 
 const Status = z.enum(clients.CLIENT_STATUSES);
 const Contact = z
@@ -46,7 +46,7 @@ const Fields = {
     .optional()
     .openapi({ description: 'Sealed at rest; answered as its last four digits only' }),
   address: Address.nullable().optional(),
-  timezone: z.string().optional(),
+  timezone: TimeZone.optional(),
   emergency_contact: Contact.nullable().optional(),
   status: Status.optional(),
 };

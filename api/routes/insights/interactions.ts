@@ -103,7 +103,8 @@ const routes = {
           z.object({
             successful: z.number(),
             failed: z.number(),
-            data: z.array(InteractionSchema.nullable()),
+            // A union, not .nullable(): the generator writes a nullable reference as allOf [ref, null].
+            data: z.array(z.union([InteractionSchema, z.null()])),
             errors: z.array(z.object({ index: z.number(), issues: z.array(Issue) })),
           }),
         ]),

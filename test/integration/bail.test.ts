@@ -88,6 +88,11 @@ describe('bail: clients, bonds and court dates', () => {
     const started = await h.db.maybeOne(sql.unsafe`
       SELECT started_at FROM workflow_starts WHERE workflow_id = ${bond.workflow_id}`);
     expect(started?.started_at).not.toBeNull();
+    // The client's page lists the bond.
+    const client = await h.call('GET', `/api/v1/bail/clients/${clientId}`, { token });
+    expect(client.body.bonds).toEqual([
+      expect.objectContaining({ id: bond.id, status: 'pending', amount: '25000.00', premium: '2500.00' }),
+    ]);
 
     const early = await h.call('POST', `/api/v1/bail/bonds/${bond.id}/transition`, {
       token,

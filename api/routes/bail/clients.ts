@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { createClient } from '../../../commands/bail/create-client.js';
 import { updateClient } from '../../../commands/bail/update-client.js';
+import * as bonds from '../../../db/bail/bonds.js';
 import * as clients from '../../../db/bail/clients.js';
 import * as customers from '../../../db/customers/customers.js';
 import type { Db } from '../../../db/pool.js';
@@ -50,6 +51,18 @@ const Fields = {
   emergency_contact: Contact.nullable().optional(),
   status: Status.optional(),
 };
+const BondOfClient = bonds.bondRow.pick({
+  id: true,
+  bond_number: true,
+  status: true,
+  amount: true,
+  premium: true,
+  currency: true,
+  case_number: true,
+  court_name: true,
+  created_at: true,
+});
+
 const CreateClient = z
   .object({ external_id: z.string().trim().min(1).max(100).optional(), ...Fields })
   .strict()
@@ -77,6 +90,8 @@ const ClientSchema = z
     updated_at: z.string(),
   })
   .openapi('BailClient');
+
+const ClientDetailSchema = ClientSchema.extend({ bonds: z.array(BondOfClient) }).openapi('BailClientDetail');
 
 /** A client as this principal may see them; the SSN is never answered whole. */
 export function clientView(
@@ -138,7 +153,7 @@ const routes = {
     path: '/bail/clients/{id}',
     tags,
     request: { params: IdParams },
-    responses: { 200: json(ClientSchema, 'A client'), ...errorResponses },
+    responses: { 200: json(ClientDetailSchema, 'A client, with their bonds'), ...errorResponses },
   }),
   patch: securedRoute('bail:write', {
     method: 'patch',
@@ -194,7 +209,12 @@ export function bailClientRoutes(deps: { db: Db; cipher: FieldCipher }) {
       ];
       if (!profile || !person) throw notFound('client');
       await auditPiiViewed(db, c, [id], { type: 'customer', id });
-      return c.json(clientView(person, profile, p, cipher), 200);
+      // The client's bonds, newest first (a client with more pages them by GET /bail/bonds?client_id=).
+      const theirs = await bonds.listBonds(db, p.orgId, { limit: 100, client_id: id });
+      return c.json(
+        { ...clientView(person, profile, p, cipher), bonds: theirs.map((b) => BondOfClient.parse(b)) },
+        200,
+      );
     })
     .openapi(routes.patch, async (c) => {
       const p = c.get('principal');

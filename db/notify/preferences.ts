@@ -7,6 +7,7 @@ export const preferencesRow = z.object({
   email_enabled: z.boolean(),
   email_verified: z.boolean(),
   email_invalid_at: z.string().nullable(),
+  email_invalid_reason: z.string().nullable(),
   sms_enabled: z.boolean(),
   sms_verified: z.boolean(),
   timezone: z.string(),
@@ -31,6 +32,7 @@ export function getPreferences(
       coalesce(p.email_enabled, true) AS email_enabled,
       coalesce(p.email_verified, true) AS email_verified,
       p.email_invalid_at,
+      p.email_invalid_reason,
       coalesce(p.sms_enabled, true) AS sms_enabled,
       coalesce(p.sms_verified, true) AS sms_verified,
       coalesce(p.timezone, c.timezone) AS timezone,
@@ -81,12 +83,18 @@ export async function putPreferences(db: Queryable, orgId: string, customerId: s
     )}`);
 }
 
-/** A hard bounce: the address is invalid until verified again. */
-export async function markEmailInvalid(db: Queryable, orgId: string, customerId: string): Promise<void> {
+/** A hard bounce or a drop: the address is invalid until verified again; the provider's reason is kept. */
+export async function markEmailInvalid(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  reason: string | null,
+): Promise<void> {
   await db.query(sql.unsafe`
-    INSERT INTO customer_preferences (org_id, customer_id, email_invalid_at, email_verified)
-    VALUES (${orgId}, ${customerId}, now(), false)
-    ON CONFLICT (org_id, customer_id) DO UPDATE SET email_invalid_at = now(), email_verified = false, updated_at = now()`);
+    INSERT INTO customer_preferences (org_id, customer_id, email_invalid_at, email_invalid_reason, email_verified)
+    VALUES (${orgId}, ${customerId}, now(), ${reason}, false)
+    ON CONFLICT (org_id, customer_id) DO UPDATE SET email_invalid_at = now(),
+      email_invalid_reason = excluded.email_invalid_reason, email_verified = false, updated_at = now()`);
 }
 
 /** The address was confirmed again (by staff with the customer): email may go out again. */
@@ -94,5 +102,6 @@ export async function markEmailVerified(db: Queryable, orgId: string, customerId
   await db.query(sql.unsafe`
     INSERT INTO customer_preferences (org_id, customer_id, email_invalid_at, email_verified)
     VALUES (${orgId}, ${customerId}, NULL, true)
-    ON CONFLICT (org_id, customer_id) DO UPDATE SET email_invalid_at = NULL, email_verified = true, updated_at = now()`);
+    ON CONFLICT (org_id, customer_id) DO UPDATE SET email_invalid_at = NULL, email_invalid_reason = NULL,
+      email_verified = true, updated_at = now()`);
 }

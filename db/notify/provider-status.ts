@@ -30,7 +30,8 @@ export async function applyProviderStatus(db: Db, orgId: string, s: ProviderStat
         ...(s.reason !== undefined && { error_text: s.reason }),
         stamp: s.status === 'delivered' ? 'delivered_at' : 'failed_at',
       });
-      if (s.status === 'bounced' && d.channel === 'email') await markEmailInvalid(t, orgId, d.customer_id);
+      if (s.status === 'bounced' && d.channel === 'email')
+        await markEmailInvalid(t, orgId, d.customer_id, s.reason ?? s.errorCode ?? null);
     } else {
       return false;
     }

@@ -264,7 +264,36 @@ describe('provider webhooks', () => {
     const prefs = await h.call('GET', `/api/v1/customers/${String(bounced.customer_id)}/preferences`, {
       token,
     });
+    expect(prefs.body).toMatchObject({
+      email_verified: false,
+      email_invalid_reason: 'mailbox does not exist',
+    });
     expect(prefs.body.email_invalid_at).not.toBeNull();
+    // Staff confirm the address with the customer: email may go out again.
+    const verified = await h.call(
+      'POST',
+      `/api/v1/customers/${String(bounced.customer_id)}/preferences/verify-email`,
+      { token },
+    );
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({
+      email_verified: true,
+      email_invalid_at: null,
+      email_invalid_reason: null,
+    });
+  });
+
+  it('treats a message SendGrid dropped as a bounce of its address', async () => {
+    const d = await deliver('email');
+    await postSendgrid([{ event: 'dropped', reason: 'Bounced Address', delivery_id: d.id, org_id: orgId }]);
+    const row = await eventually(async () => {
+      const r = await h.db.one(
+        sql.unsafe`SELECT status, customer_id FROM notification_deliveries WHERE id = ${d.id}`,
+      );
+      return r.status === 'bounced' ? r : undefined;
+    });
+    const prefs = await h.call('GET', `/api/v1/customers/${String(row.customer_id)}/preferences`, { token });
+    expect(prefs.body).toMatchObject({ email_verified: false, email_invalid_reason: 'Bounced Address' });
   });
 
   it('turns email off after a spam report', async () => {

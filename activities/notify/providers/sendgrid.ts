@@ -82,7 +82,9 @@ export const SENDGRID_MAX_WEBHOOK_AGE_S = 5 * 60;
 const SENDGRID_EVENTS: Record<string, 'delivered' | 'bounced' | 'failed' | 'spam_report'> = {
   delivered: 'delivered',
   bounce: 'bounced',
-  dropped: 'failed',
+  // SendGrid would not send to the address (it bounced before, is invalid, or unsubscribed): the
+  // address is as good as bounced until someone verifies it again.
+  dropped: 'bounced',
   spamreport: 'spam_report',
 };
 

@@ -17,6 +17,15 @@ const VALID: Record<KeyColumn['type'], (v: string | number) => boolean> = {
   text: (v) => typeof v === 'string',
 };
 
+// The type names Postgres knows as identifiers ("int" is only a keyword alias).
+const SQL_TYPE: Record<KeyColumn['type'], string> = {
+  timestamptz: 'timestamptz',
+  uuid: 'uuid',
+  int: 'int4',
+  numeric: 'numeric',
+  text: 'text',
+};
+
 const CREATED: KeyColumn[] = [
   { column: sql.fragment`created_at`, type: 'timestamptz' },
   { column: sql.fragment`id`, type: 'uuid' },
@@ -32,7 +41,7 @@ export function keysetAfter(cursor: string | undefined, columns: KeyColumn[] = C
   const values = key.map((v, i) => {
     const type = columns[i]!.type;
     if (!VALID[type](v)) throw new InvalidCursorError();
-    return sql.fragment`${v}::${sql.identifier([type])}`;
+    return sql.fragment`${v}::${sql.identifier([SQL_TYPE[type]])}`;
   });
   return sql.fragment`(${sql.join(
     columns.map((c) => c.column),

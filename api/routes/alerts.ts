@@ -5,6 +5,7 @@ import { assignAlert } from '../../commands/triage/assign-alert.js';
 import { resolveAlert } from '../../commands/triage/resolve-alert.js';
 import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
 import * as alerts from '../../db/triage/alerts.js';
+import { getCustomer } from '../../db/customers/customers.js';
 import { getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
@@ -62,6 +63,27 @@ const routes = {
         assigned_agent: z.string().max(100).optional(),
         alert_type: z.string().max(50).optional(),
         customer_id: z.string().uuid().optional(),
+      }),
+    },
+    responses: { 200: json(pageSchema(AlertSchema), 'Alerts'), ...errorResponses },
+  }),
+  stats: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/alerts/stats',
+    tags,
+    summary: "The queue's header: unresolved alerts by priority, unassigned, assigned, past their SLA",
+    responses: { 200: json(alerts.alertStatsRow.openapi('AlertStats'), 'Counts now'), ...errorResponses },
+  }),
+  ofCustomer: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/customers/{id}/alerts',
+    tags,
+    summary: "A customer's alerts, highest priority first, then newest",
+    request: {
+      params: IdParams,
+      query: pageQuerySchema.extend({
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        status: alerts.ALERT_STATUS.optional(),
       }),
     },
     responses: { 200: json(pageSchema(AlertSchema), 'Alerts'), ...errorResponses },
@@ -181,6 +203,16 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
       const rows = await alerts.listAlerts(db, c.get('principal').orgId, q);
+      const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
+      return c.json({ ...page, data: page.data.map(alerts.alertView) }, 200);
+    })
+    .openapi(routes.stats, async (c) => c.json(await alerts.alertStats(db, c.get('principal').orgId), 200))
+    .openapi(routes.ofCustomer, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const customerId = c.req.valid('param').id;
+      if (!(await getCustomer(db, orgId, customerId))) throw notFound('customer');
+      const q = c.req.valid('query');
+      const rows = await alerts.listAlerts(db, orgId, { ...q, customer_id: customerId });
       const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
       return c.json({ ...page, data: page.data.map(alerts.alertView) }, 200);
     })

@@ -240,3 +240,38 @@ export const alertView = (a: AlertRow) => {
   const { org_id: _org, priority_rank: _rank, ...rest } = a;
   return rest;
 };
+
+export const alertStatsRow = z.object({
+  open: z.number().int(),
+  unassigned: z.number().int(),
+  assigned: z.number().int(),
+  open_by_priority: z.object({
+    critical: z.number().int(),
+    high: z.number().int(),
+    medium: z.number().int(),
+    low: z.number().int(),
+  }),
+  sla_breached: z.number().int(),
+  oldest_open_at: z.string().nullable(),
+});
+export type AlertStats = z.infer<typeof alertStatsRow>;
+
+/**
+ * A queue's header in one statement: unresolved alerts (open and assigned) by priority, how many
+ * wait for an agent, and how many of their cases are past their SLA.
+ */
+export function alertStats(db: Queryable, orgId: string): Promise<AlertStats> {
+  return db.one(sql.type(alertStatsRow)`
+    SELECT count(*)::int AS open,
+      count(*) FILTER (WHERE a.status = 'open')::int AS unassigned,
+      count(*) FILTER (WHERE a.status = 'assigned')::int AS assigned,
+      jsonb_build_object(
+        'critical', count(*) FILTER (WHERE a.priority = 'critical'),
+        'high', count(*) FILTER (WHERE a.priority = 'high'),
+        'medium', count(*) FILTER (WHERE a.priority = 'medium'),
+        'low', count(*) FILTER (WHERE a.priority = 'low')) AS open_by_priority,
+      count(*) FILTER (WHERE c.sla_due_at < now() AND c.status <> 'closed')::int AS sla_breached,
+      min(a.created_at) AS oldest_open_at
+    FROM alerts a LEFT JOIN cases c ON c.org_id = a.org_id AND c.alert_id = a.id
+    WHERE a.org_id = ${orgId} AND a.status IN ('open', 'assigned')`);
+}

@@ -253,6 +253,34 @@ describe('alert rules end to end (real worker, outbox provider)', () => {
     ).toBe(404);
   });
 
+  it('evaluates a goal’s rules when the goal changes, and one rule through the admin route', async () => {
+    const c = await customer();
+    const goal = await h.call('POST', '/api/v1/goals', {
+      token,
+      body: { customer_id: c.id, name: 'Bike', target_amount: '1000.00', current_amount: '100.00' },
+    });
+    const created = await rule({
+      customer_id: c.id,
+      alert_type: 'goal',
+      conditions: { goal_id: goal.body.id, milestone_percentage: 50 },
+    });
+    expect(await notificationsOf(c.id)).toEqual([]);
+    // The deposit that reaches the milestone is told at once, not at the next 5-minute pass.
+    const patched = await h.call('PATCH', `/api/v1/goals/${goal.body.id}`, {
+      token,
+      body: { current_amount: '600.00' },
+    });
+    expect(patched.status).toBe(200);
+    expect((await notificationsOf(c.id)).map((n) => n.kind)).toEqual(['goal_milestone']);
+
+    const url = `/api/v1/admin/alert-rules/${created.body.id}/evaluate`;
+    // Already notified for this milestone: evaluated, nothing fired.
+    expect((await h.call('POST', url, { token })).body).toEqual({ evaluated: 1, fired: 0 });
+    expect(
+      (await h.call('POST', url, { token: (await h.createOrg(['admin'])).users.admin.token })).status,
+    ).toBe(404);
+  });
+
   it('reminds of a bill due in two days at once, once, and stops reminding when paid', async () => {
     const c = await customer();
     const today = DateTime.now().setZone('America/New_York');

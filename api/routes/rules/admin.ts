@@ -4,9 +4,12 @@ import type { Db } from '../../../db/pool.js';
 import { getCustomer } from '../../../db/customers/customers.js';
 import { API_RPC_DEADLINE_MS } from '../../../temporal/clients/deadline.js';
 import { evaluateCustomerRulesNow } from '../../../temporal/clients/rules.js';
-import { auditRequest } from '../../audit.js';
+import { auditRequest, commandActor } from '../../audit.js';
+import { evaluateRulesNow } from '../../../commands/rules/evaluate-rules.js';
+import { getAlertRule } from '../../../db/rules/alert-rules.js';
+import { dispatchStarts } from '../../../temporal/clients/pending-starts.js';
 import { notFound } from '../../errors.js';
-import { errorResponses, json, newRouter, securedRoute } from '../../router.js';
+import { errorResponses, IdParams, json, newRouter, securedRoute } from '../../router.js';
 import { Uuid } from '../../schemas.js';
 
 const routes = {
@@ -18,6 +21,17 @@ const routes = {
     request: {
       params: z.object({ customerId: Uuid.openapi({ param: { name: 'customerId', in: 'path' } }) }),
     },
+    responses: {
+      200: json(z.object({ evaluated: z.number().int(), fired: z.number().int() }), 'Evaluated'),
+      ...errorResponses,
+    },
+  }),
+  evaluateRule: securedRoute('rules:write', {
+    method: 'post',
+    path: '/admin/alert-rules/{id}/evaluate',
+    tags: ['admin'],
+    summary: 'Evaluate one rule now, in the request (fired alerts notify as the periodic pass would)',
+    request: { params: IdParams },
     responses: {
       200: json(z.object({ evaluated: z.number().int(), fired: z.number().int() }), 'Evaluated'),
       ...errorResponses,
@@ -52,6 +66,19 @@ const routes = {
 export function rulesAdminRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
   const { db, temporal } = deps;
   return newRouter()
+    .openapi(routes.evaluateRule, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const rule = await getAlertRule(db, orgId, c.req.valid('param').id);
+      if (!rule) throw notFound('alert rule');
+      const r = await evaluateRulesNow(db, orgId, rule.customer_id, commandActor(c), { ruleId: rule.id });
+      await dispatchStarts(temporal, db, r.starts, { prefix: deps.taskQueuePrefix, log: c.get('log') });
+      await auditRequest(db, c, {
+        action: 'alert_rule.evaluated',
+        resourceType: 'alert_rule',
+        resourceId: rule.id,
+      });
+      return c.json({ evaluated: r.evaluated, fired: r.fired }, 200);
+    })
     .openapi(routes.evaluateCustomer, async (c) => {
       const orgId = c.get('principal').orgId;
       const { customerId } = c.req.valid('param');

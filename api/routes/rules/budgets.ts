@@ -2,14 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { createBudget } from '../../../commands/rules/create-budget.js';
 import { deleteRuleTarget } from '../../../commands/rules/delete-rule-target.js';
 import { updateBudget } from '../../../commands/rules/update-budget.js';
-import type { Db } from '../../../db/pool.js';
 import * as budgets from '../../../db/rules/budgets.js';
 import { toPage } from '../../../lib/pagination.js';
 import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
 import { Currency, PositiveMoney, Uuid } from '../../schemas.js';
-import { atLeastOne, crud, strip } from './shared.js';
+import { atLeastOne, crud, evaluateAfterChange, strip, type RulesRouteDeps } from './shared.js';
 
 const BudgetSchema = budgets.budgetRow
   .omit({ org_id: true })
@@ -31,7 +30,7 @@ const routes = crud(
 );
 
 /** Budgets, each shown with its spending this period (the spending_target rule watches it). */
-export function budgetRoutes(deps: { db: Db }) {
+export function budgetRoutes(deps: RulesRouteDeps) {
   const { db } = deps;
   const budgetView = async (orgId: string, b: budgets.BudgetRow) => ({
     ...strip(b),
@@ -48,6 +47,7 @@ export function budgetRoutes(deps: { db: Db }) {
       const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
       const row = await createBudget(db, orgId, body, commandActor(c));
+      await evaluateAfterChange(deps, c, row.customer_id);
       return c.json(await budgetView(orgId, row), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -66,6 +66,7 @@ export function budgetRoutes(deps: { db: Db }) {
         commandActor(c),
       );
       if (!row) throw notFound('budget');
+      await evaluateAfterChange(deps, c, row.customer_id);
       return c.json(await budgetView(orgId, row), 200);
     })
     .openapi(routes.remove, async (c) => {

@@ -2,14 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { createGoal } from '../../../commands/rules/create-goal.js';
 import { deleteRuleTarget } from '../../../commands/rules/delete-rule-target.js';
 import { updateGoal } from '../../../commands/rules/update-goal.js';
-import type { Db } from '../../../db/pool.js';
 import * as goals from '../../../db/rules/goals.js';
 import { toPage } from '../../../lib/pagination.js';
 import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
 import { Currency, IsoDate, Money, PositiveMoney, Uuid } from '../../schemas.js';
-import { atLeastOne, crud, strip } from './shared.js';
+import { atLeastOne, crud, evaluateAfterChange, strip, type RulesRouteDeps } from './shared.js';
 
 const GoalSchema = goals.goalRow.omit({ org_id: true }).openapi('Goal');
 const GoalFields = {
@@ -28,7 +27,7 @@ const routes = crud(
 );
 
 /** Savings goals (the goal rule watches their progress). */
-export function goalRoutes(deps: { db: Db }) {
+export function goalRoutes(deps: RulesRouteDeps) {
   const { db } = deps;
   return newRouter()
     .openapi(routes.list, async (c) => {
@@ -41,6 +40,7 @@ export function goalRoutes(deps: { db: Db }) {
       const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
       const row = await createGoal(db, orgId, body, commandActor(c));
+      await evaluateAfterChange(deps, c, row.customer_id);
       return c.json(strip(row), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -58,6 +58,7 @@ export function goalRoutes(deps: { db: Db }) {
         commandActor(c),
       );
       if (!row) throw notFound('goal');
+      await evaluateAfterChange(deps, c, row.customer_id);
       return c.json(strip(row), 200);
     })
     .openapi(routes.remove, async (c) => {

@@ -66,6 +66,22 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     },
   });
 
+  // The notify design's form of the same: one series per provider, 0 closed, 1 half open, 2 open.
+  new client.Gauge({
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state per provider (0=closed, 1=half_open, 2=open)',
+    labelNames: ['service'] as const,
+    registers,
+    async collect() {
+      await tolerant(this, async () => {
+        const rows = await providerStates(deps.db);
+        this.reset();
+        for (const r of rows)
+          this.set({ service: r.provider }, r.state === 'open' ? 2 : r.state === 'half_open' ? 1 : 0);
+      });
+    },
+  });
+
   new client.Gauge({
     name: 'sentinel_workflow_executions',
     help: 'Workflow executions in Temporal visibility, by status',

@@ -67,3 +67,10 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 ||
     echo "bootstrap: chromium did not install; the browser test will say so" >&2
 fi
+
+# promtool for the alerting rules check (test/unit/monitoring.test.ts), from Debian's prometheus.
+if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "bootstrap: installing prometheus (Debian) for promtool" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null 2>&1 ||
+    echo "bootstrap: prometheus did not install; the monitoring test will say so" >&2
+fi

@@ -1,3 +1,4 @@
+import { DELIVERY_DURATION_BUCKETS, METRIC } from '../activities/metrics.js';
 import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
@@ -35,7 +36,15 @@ async function main(): Promise<void> {
     }),
     // Workflow and activity counts, latencies and failures by type, and task slots and polls.
     ...(config.WORKER_METRICS_ADDRESS && {
-      telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } },
+      telemetryOptions: {
+        metrics: {
+          prometheus: {
+            bindAddress: config.WORKER_METRICS_ADDRESS,
+            // Sentinel's own (activities/metrics.ts): delivery time in seconds, as the alert rules read it.
+            histogramBucketOverrides: { [METRIC.deliveryDuration]: DELIVERY_DURATION_BUCKETS },
+          },
+        },
+      },
     }),
   });
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { countDelivery } from '../metrics.js';
 import { appendAudit } from '../../db/platform/audit.js';
 import { emitEvent } from '../../db/platform/events.js';
 import * as deliveries from '../../db/notify/deliveries.js';
@@ -233,7 +234,9 @@ export function createNotifyActivities(deps: NotifyDeps) {
             outcome: 'in_flight',
           });
         }
+        const started = performance.now();
         const sent = already ?? (await provider.send(outgoing));
+        const seconds = (performance.now() - started) / 1000;
         if (guarded) await health.recordSuccess(db, provider.name);
         await db.transaction(async (t) => {
           await deliveries.recordAttempt(t, input.orgId, { delivery_id: d.id, attempt, outcome: 'sent' });
@@ -257,6 +260,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
             dedupKey: `message.sent:${d.id}`,
           });
         });
+        countDelivery(channel, 'sent', seconds);
         return { ...sent, provider: provider.name };
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
@@ -281,7 +285,10 @@ export function createNotifyActivities(deps: NotifyDeps) {
             ...(!err.retryable && { stamp: 'failed_at' as const }),
           });
         });
-        if (!err.retryable) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        if (!err.retryable) {
+          countDelivery(channel, 'failed');
+          throw ApplicationFailure.nonRetryable(err.message, err.code);
+        }
         throw ApplicationFailure.create({
           message: err.message,
           type: err.code,
@@ -292,7 +299,12 @@ export function createNotifyActivities(deps: NotifyDeps) {
 
     async recordProviderStatus(input: { orgId: string } & ProviderStatus) {
       const { orgId, ...status } = input;
-      return applyProviderStatus(db, orgId, status);
+      const applied = await applyProviderStatus(db, orgId, status);
+      if (applied && status.status !== 'spam_report') {
+        const d = await deliveries.getDelivery(db, orgId, status.deliveryId);
+        if (d) countDelivery(d.channel, status.status);
+      }
+      return applied;
     },
 
     /** After the last attempt: the delivery failed (unless something final was recorded meanwhile). */
@@ -304,6 +316,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
         error_text: input.error,
         stamp: 'failed_at',
       });
+      countDelivery(d.channel, 'failed');
     },
   };
 }

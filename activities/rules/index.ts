@@ -21,6 +21,8 @@ import {
   type Rule,
 } from '../../workflows/rules/evaluators.js';
 import { evaluateRows, ruleChannels } from '../../workflows/rules/evaluate-rows.js';
+import type { RuleChange } from '../../workflows/rules/rule-rows.js';
+import { countEvaluations } from '../metrics.js';
 
 export type RulesDeps = { db: Db; temporal: Client; taskQueuePrefix?: string };
 
@@ -32,6 +34,17 @@ const actor = () => {
     return 'rules';
   }
 };
+
+/** Each evaluated rule's type and whether it fired, for alerts_evaluated_total. */
+function outcomes(
+  rows: readonly { id: string; alert_type: string }[],
+  evaluatedIds: readonly string[],
+  changes: readonly RuleChange[],
+) {
+  const type = new Map(rows.map((r) => [r.id, r.alert_type]));
+  const fired = new Set(changes.filter((c) => c.notification).map((c) => c.ruleId));
+  return evaluatedIds.map((id) => ({ alertType: type.get(id) ?? 'unknown', triggered: fired.has(id) }));
+}
 
 export type PageResult = { evaluated: number; fired: number; nextAfterId: string | null };
 
@@ -58,6 +71,7 @@ export function createRulesActivities(deps: RulesDeps) {
         const rows = await periodicPage(t, input);
         const { evaluatedIds, changes } = evaluateRows(rows, Date.now());
         const created = await applyEvaluation(t, evaluatedIds, changes, actor());
+        countEvaluations(outcomes(rows, evaluatedIds, changes));
         return { rows: rows.length, lastId: rows.at(-1)?.id, evaluated: evaluatedIds.length, created };
       });
       await deliver(page.created);
@@ -106,6 +120,7 @@ export function createRulesActivities(deps: RulesDeps) {
         await lockCustomerRules(t, input.orgId, input.customerId, ALERT_TYPES);
         const rows = await customerRules(t, input.orgId, input.customerId, ALERT_TYPES);
         const evaluation = evaluateRows(rows, Date.now());
+        countEvaluations(outcomes(rows, evaluation.evaluatedIds, evaluation.changes));
         return {
           evaluatedIds: evaluation.evaluatedIds,
           created: await applyEvaluation(t, evaluation.evaluatedIds, evaluation.changes, actor()),

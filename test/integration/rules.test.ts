@@ -171,7 +171,7 @@ describe('alert rules end to end (real worker, outbox provider)', () => {
     expect(messages).toEqual([
       "Your 'Groceries' budget is at 82% ($410.00 of $500.00)",
       'Your Checking account balance is below $500.00. Current balance: $120.00',
-      "Your goal 'Holiday' has reached 75% completion!",
+      "Your goal 'Holiday' has reached 80% completion!",
     ]);
     recordHistory(`${h.prefix}rules-pass-1`, 'evaluate-alert-rules.v1');
     await pass();
@@ -377,8 +377,10 @@ describe('a page of the periodic pass', () => {
     const large = await countPage(60);
     await pool.end();
     expect(large.evaluated).toBeGreaterThanOrEqual(50);
-    expect(large.queries).toBeLessThanOrEqual(small.queries + 1);
-    // Read, stamp, notify, audit, rule state, owed deliveries; then the deliveries marked started.
+    // Read, stamp, notify, audit, rule state, owed deliveries; then the deliveries marked started:
+    // at most that many for any page. (Not "large = small": a page is the first rules by id across
+    // every test's organisations, and a page where nothing fires skips the writes.)
+    expect(small.queries).toBeLessThanOrEqual(7);
     expect(large.queries).toBeLessThanOrEqual(7);
     expect(
       await h.db.oneFirst(

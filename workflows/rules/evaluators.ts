@@ -111,7 +111,15 @@ export function evaluateAccountThreshold(
       critical: false,
       // Two evaluators that saw the same state produce the same key, so only one notification.
       dedupKey: `alert-rule:${rule.id}:${direction}:after:${last ?? 'never'}`,
-      data: { account_id: account.id, balance: account.balance, threshold, direction },
+      data: {
+        alert_type: 'account_threshold',
+        account_id: account.id,
+        account_name: account.name,
+        balance: account.balance,
+        currency: account.currency,
+        threshold,
+        direction,
+      },
     },
     metadata: {
       ...rule.metadata,
@@ -136,10 +144,19 @@ export function evaluateGoal(rule: Rule<'goal'>, goal: GoalContext): Evaluation 
     fire: {
       kind: 'goal_milestone',
       title: `Goal ${milestone}% reached`,
-      message: `Your goal '${goal.name}' has reached ${milestone}% completion!`,
+      // The customer's actual progress (80 %), not the milestone it passed (75 %), as the seed says.
+      message: `Your goal '${goal.name}' has reached ${progress}% completion!`,
       critical: false,
       dedupKey: `alert-rule:${rule.id}:milestone:${milestone}`,
-      data: { goal_id: goal.id, milestone, progress },
+      data: {
+        alert_type: 'goal',
+        goal_id: goal.id,
+        goal_name: goal.name,
+        milestone,
+        progress,
+        current_amount: goal.current_amount,
+        target_amount: goal.target_amount,
+      },
     },
     metadata: { ...rule.metadata, milestone_notifications_sent: [...sent, ...reached].sort((a, b) => a - b) },
   };
@@ -173,7 +190,17 @@ export function evaluateSpendingTarget(rule: Rule<'spending_target'>, budget: Bu
       message: `Your '${budget.name}' budget is at ${percent}% (${formatMoney(budget.spent, budget.currency)} of ${formatMoney(budget.amount, budget.currency)})`,
       critical: false,
       dedupKey: `alert-rule:${rule.id}:period:${budget.period}:${threshold}`,
-      data: { budget_id: budget.id, period: budget.period, percent, threshold, spent: budget.spent },
+      data: {
+        alert_type: 'spending_target',
+        budget_id: budget.id,
+        budget_name: budget.name,
+        period: budget.period,
+        percent,
+        threshold,
+        spent: budget.spent,
+        amount: budget.amount,
+        currency: budget.currency,
+      },
     },
     metadata: { ...base, thresholds_sent: [...sent, ...reached].sort((a, b) => a - b) },
   };
@@ -206,7 +233,7 @@ export function evaluateTransactionLimit(
       // Security critical: every occurrence, past quiet hours and rate limits.
       critical: true,
       dedupKey: `alert-rule:${rule.id}:tx:${tx.id}`,
-      data: { transaction_id: tx.id, amount: tx.amount, limit: amount },
+      data: { alert_type: 'transaction_limit', transaction_id: tx.id, amount: tx.amount, limit: amount },
     },
     metadata: rule.metadata,
   };
@@ -229,7 +256,12 @@ export function evaluateMerchantName(rule: Rule<'merchant_name'>, tx: Transactio
     message: `Transaction detected: ${tx.merchant_name} for ${amount}`,
     critical: false,
     dedupKey,
-    data: { transaction_id: tx.id, merchant_name: tx.merchant_name, amount: tx.amount },
+    data: {
+      alert_type: 'merchant_name',
+      transaction_id: tx.id,
+      merchant_name: tx.merchant_name,
+      amount: tx.amount,
+    },
   });
   if (frequency === 'immediate')
     return { fire: fire(`alert-rule:${rule.id}:tx:${tx.id}`), metadata: rule.metadata };
@@ -271,7 +303,7 @@ export function evaluateDigest(rule: Rule<'merchant_name'>, today: string): Eval
       message: `Daily digest for ${d.day}: ${d.count} transaction${d.count === 1 ? '' : 's'} at ${d.merchants.join(', ')} for ${formatMoney(d.total, d.currency)}`,
       critical: false,
       dedupKey: `alert-rule:${rule.id}:digest:${d.day}`,
-      data: { day: d.day, count: d.count, total: d.total },
+      data: { alert_type: 'merchant_name', day: d.day, count: d.count, total: d.total },
     },
     metadata: { ...rest, last_notified_day: d.day },
   };
@@ -307,7 +339,15 @@ export function evaluateUpcomingBill(
       message: billMessage(bill, days),
       critical: false,
       dedupKey: `alert-rule:${rule.id}:due:${bill.due_date}`,
-      data: { bill_id: bill.id, due_date: bill.due_date, days_until_due: days, amount: bill.amount },
+      data: {
+        alert_type: 'upcoming_bill',
+        bill_id: bill.id,
+        bill_name: bill.name,
+        due_date: bill.due_date,
+        days_until_due: days,
+        amount: bill.amount,
+        currency: bill.currency,
+      },
     },
     metadata: { ...rule.metadata, last_due_date_notified: bill.due_date },
   };

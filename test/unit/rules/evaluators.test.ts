@@ -112,7 +112,7 @@ describe('goal', () => {
 
   it('tells the highest milestone reached and marks those passed', () => {
     const r = evaluateGoal(rule('goal', { goal_id: 'g1' }), goal('800'));
-    expect(r.fire?.message).toBe("Your goal 'Holiday' has reached 75% completion!");
+    expect(r.fire?.message).toBe("Your goal 'Holiday' has reached 80% completion!");
     expect(r.metadata.milestone_notifications_sent).toEqual([25, 50, 75]);
   });
 

@@ -1,6 +1,7 @@
 import { record } from '../../commands/record.js';
 import type { Queryable } from '../../db/pool.js';
 import * as runs from '../../db/triage/agent-runs.js';
+import { triageWorkflowId } from '../../workflows/triage/ids.js';
 import type { AgentContext } from './types.js';
 
 /** Finishes an agent's run and records its outcome once (per alert and agent), in the caller's transaction. */
@@ -20,6 +21,17 @@ export async function finishAgentRun(
     actor: { type: 'agent', id: agent },
     data: { agent, batch, ...data },
     key: `${ctx.alertId}:${agent}`,
-    stream: { payload: { alert_id: ctx.alertId, case_id: ctx.caseId, agent, batch, ...data } },
+    // The design's fields (workflowId, agentId, result) beside Sentinel's own.
+    stream: {
+      payload: {
+        alert_id: ctx.alertId,
+        case_id: ctx.caseId,
+        agent,
+        batch,
+        ...data,
+        workflowId: triageWorkflowId(ctx.alertId),
+        agentId: agent,
+      },
+    },
   });
 }

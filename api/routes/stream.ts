@@ -32,6 +32,8 @@ const routes = {
     path: '/stream/alerts',
     tags: ['stream'],
     summary: 'alert_created, alert_updated, agent_completed, action_completed, …',
+    description:
+      'Every message is a named SSE event whose data is JSON with a `timestamp`. `connected` (first) and `heartbeat` (every 30 s) carry `type` in their data as well, for clients that read only `data`. `agent_completed`: `alert_id`, `case_id`, `agent`, `batch`, `result`, and `workflowId`, `agentId`. `action_completed`: `action` (card_frozen, card_unfrozen, dispute_opened) and its `result`.',
     request: { query: LastEventQuery },
     responses: { 200: sse, ...errorResponses },
   }),
@@ -104,7 +106,8 @@ function serve(
     );
     await out.writeSSE({
       event: 'connected',
-      data: JSON.stringify({ stream, timestamp: new Date().toISOString() }),
+      // `type` in the data too: clients that read only `data` (the design's) see what it is.
+      data: JSON.stringify({ type: 'connected', stream, timestamp: new Date().toISOString() }),
     });
     if (lastId !== null) {
       await hub.catchUp({ orgId, stream, lastId }, write);
@@ -113,7 +116,10 @@ function serve(
     }
     const heartbeat = setInterval(() => {
       chain = chain.then(() =>
-        out.writeSSE({ event: 'heartbeat', data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
+        out.writeSSE({
+          event: 'heartbeat',
+          data: JSON.stringify({ type: 'heartbeat', timestamp: new Date().toISOString() }),
+        }),
       );
     }, HEARTBEAT_MS);
     // Ends when the client leaves, or when the caller's access is revoked (within one poll).

@@ -84,7 +84,10 @@ export function applyCardFreeze(
       actor: f.actor,
       data,
       key: `${f.cardId}:${f.key}`,
-      stream: { type: 'action_completed', payload: { action: 'card_frozen', ...data } },
+      stream: {
+        type: 'action_completed',
+        payload: { action: 'card_frozen', result: { status: 'frozen', frozen_until: f.until }, ...data },
+      },
       audit: {
         action: 'card.frozen',
         resourceType: 'card',

@@ -62,6 +62,16 @@ export async function openDispute(
         submit_by: row.submit_by,
       },
       key: row.id,
+      stream: {
+        type: 'action_completed',
+        payload: {
+          action: 'dispute_opened',
+          result: { dispute_id: row.id, status: row.status, submit_by: row.submit_by },
+          dispute_id: row.id,
+          transaction_id: row.transaction_id,
+          reason: row.reason,
+        },
+      },
       audit: {
         action: 'dispute.opened',
         resourceType: 'dispute',

@@ -48,6 +48,17 @@ export function applyCardUnfreeze(
       actor: u.actor,
       data: { card_id: u.cardId, actor: actorString(u.actor), reason: u.reason },
       key: `${u.cardId}:${u.key}`,
+      // Named as the alert stream names every action an operator or agent took on the world.
+      stream: {
+        type: 'action_completed',
+        payload: {
+          action: 'card_unfrozen',
+          result: { status: card?.status ?? 'active' },
+          card_id: u.cardId,
+          actor: actorString(u.actor),
+          reason: u.reason,
+        },
+      },
       audit: {
         action: 'card.unfrozen',
         resourceType: 'card',

@@ -54,7 +54,8 @@ describe('a worker killed during triage', () => {
       `card.frozen:${fixture.card.id}:contact-${String(alertId)}`,
     ]);
     const freezeEvents = await h.db.oneFirst(sql.unsafe`
-      SELECT count(*) FROM events WHERE org_id = ${orgId} AND stream = 'alerts' AND type = 'action_completed'`);
+      SELECT count(*) FROM events WHERE org_id = ${orgId} AND stream = 'alerts' AND type = 'action_completed'
+        AND payload->>'action' = 'card_frozen'`);
     expect(freezeEvents).toBe(2);
     expect((await h.call('GET', `/api/v1/cards/${fixture.card.id}`, { token })).body.status).toBe('frozen');
   });

@@ -50,6 +50,14 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     },
   });
 
+  // Both breaker gauges are collected in the same scrape (concurrently): one read serves both.
+  let breakers: { at: number; rows: ReturnType<typeof providerStates> } | undefined;
+  const readBreakers = () => {
+    if (!breakers || Date.now() - breakers.at > 1000)
+      breakers = { at: Date.now(), rows: providerStates(deps.db) };
+    return breakers.rows;
+  };
+
   new client.Gauge({
     name: 'sentinel_circuit_breaker_state',
     help: 'Each provider circuit breaker: 1 for its current state (closed, open, half_open)',
@@ -57,7 +65,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const rows = await providerStates(deps.db);
+        const rows = await readBreakers();
         this.reset();
         for (const r of rows)
           for (const state of ['closed', 'open', 'half_open'])
@@ -74,7 +82,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const rows = await providerStates(deps.db);
+        const rows = await readBreakers();
         this.reset();
         for (const r of rows)
           this.set({ service: r.provider }, r.state === 'open' ? 2 : r.state === 'half_open' ? 1 : 0);

@@ -38,6 +38,7 @@ import { customerRoutes } from './routes/customers.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { notificationTemplateRoutes } from './routes/notification-templates.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { deliveryAdminRoutes } from './routes/deliveries-admin.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { providerHealthRoutes } from './routes/provider-health.js';
 import { privacyRoutes } from './routes/privacy.js';
@@ -238,6 +239,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, disputeRoutes(workflows));
   const notify = { ...workflows, production: config.NODE_ENV === 'production' };
   app.route(API_BASE, notificationRoutes(notify));
+  app.route(API_BASE, deliveryAdminRoutes(notify));
   app.route(API_BASE, preferenceRoutes(notify));
   app.route(API_BASE, notificationTemplateRoutes(notify));
   app.route(API_BASE, providerHealthRoutes(notify));

@@ -49,6 +49,10 @@ export const configSchema = z
       .int()
       .min(1)
       .default(7 * 365),
+    /** Worker: the daily notification-retention schedule archives notifications older than this. */
+    NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Worker: ... and deletes delivery records (attempts, outbox copies) older than this. */
+    DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
     /** When set, GET /metrics asks for it as a bearer token. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Worker only: where the Temporal SDK serves its Prometheus metrics (e.g. 0.0.0.0:9464); unset: off. */

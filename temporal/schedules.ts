@@ -25,6 +25,7 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
   const schedules = [
     schedule('maintain-partitions', '1 day', 'maintainPartitions', 'platform'),
     schedule('audit-retention', '1 day', 'auditRetention', 'platform'),
+    schedule('notification-retention', '1 day', 'notificationRetention', 'notify'),
     // Re-seals fields still under a retired key; after a key change, the old key may go once it finds none.
     schedule('field-encryption', '1 day', 'rotateFieldEncryption', 'platform', [{}]),
     // Nothing stored is forgotten: workflows a committed row is still owed after a minute.

@@ -68,6 +68,10 @@ async function main(): Promise<void> {
       ...(config.LINK_SIGNING_KEY && { linkKey: config.LINK_SIGNING_KEY }),
       publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`,
       auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+      retention: {
+        notificationDays: config.NOTIFICATION_RETENTION_DAYS,
+        deliveryDays: config.DELIVERY_RETENTION_DAYS,
+      },
     },
     contexts: config.WORKER_CONTEXTS.length ? config.WORKER_CONTEXTS : undefined,
     taskQueuePrefix: config.TASK_QUEUE_PREFIX,

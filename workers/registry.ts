@@ -38,6 +38,8 @@ export type WorkerDeps = {
   esign?: ESignProvider;
   /** Audit events older than this are deleted by the daily audit-retention schedule. */
   auditRetentionDays?: number;
+  /** Notifications and delivery records kept this long by the daily notification-retention schedule. */
+  retention?: NotifyDeps['retention'];
 };
 
 /** Which workflows and activities each context's task queue runs. Adding a context is one entry here. */

@@ -4,7 +4,11 @@ import { appendAudit } from '../../db/platform/audit.js';
 import { emitEvent } from '../../db/platform/events.js';
 import * as deliveries from '../../db/notify/deliveries.js';
 import * as health from '../../db/notify/provider-health.js';
-import { getNotification } from '../../db/notify/notifications.js';
+import {
+  archiveNotificationsBefore,
+  deleteArchivedBefore,
+  getNotification,
+} from '../../db/notify/notifications.js';
 import { getPreferences } from '../../db/notify/preferences.js';
 import { activeTemplate } from '../../db/notify/templates.js';
 import { applyProviderStatus, type ProviderStatus } from '../../db/notify/provider-status.js';
@@ -31,7 +35,13 @@ export type NotifyDeps = {
   linkKey?: string;
   /** Where answer links point (PUBLIC_URL). */
   publicUrl?: string;
+  /** The daily retention pass: inbox notifications and delivery records kept this long. */
+  retention?: { notificationDays: number; deliveryDays: number };
 };
+
+/** The seed's cleanup: notifications leave the inbox after 90 days, delivery records go after 180. */
+export const DEFAULT_RETENTION = { notificationDays: 90, deliveryDays: 180 };
+const RETENTION_BATCH = 5_000;
 
 export type DeliveryPlan = {
   critical: boolean;
@@ -198,7 +208,8 @@ export function createNotifyActivities(deps: NotifyDeps) {
         org,
         answer_links: channel === 'email' ? await contactLinks(input.orgId, n.metadata) : null,
       });
-      const attempt = Context.current().info.attempt;
+      // A redelivery numbers its attempts after those already logged.
+      const attempt = d.attempt_base + Context.current().info.attempt;
       const provider = providerFor(channel);
       const guarded = provider.name !== 'outbox';
       if (guarded) {
@@ -292,7 +303,8 @@ export function createNotifyActivities(deps: NotifyDeps) {
         throw ApplicationFailure.create({
           message: err.message,
           type: err.code,
-          nextRetryDelay: err.retryAfterMs ?? retryDelayMs(channel, attempt, Math.random()),
+          nextRetryDelay:
+            err.retryAfterMs ?? retryDelayMs(channel, Context.current().info.attempt, Math.random()),
         });
       }
     },
@@ -305,6 +317,33 @@ export function createNotifyActivities(deps: NotifyDeps) {
         if (d) countDelivery(d.channel, status.status);
       }
       return applied;
+    },
+
+    /**
+     * One batch of each retention step (archive old notifications, delete old deliveries, then
+     * the archived notifications nothing points at); the workflow calls again while any is full.
+     */
+    async enforceNotificationRetention(): Promise<{
+      archived: number;
+      deliveries: number;
+      deleted: number;
+      more: boolean;
+    }> {
+      const { notificationDays, deliveryDays } = deps.retention ?? DEFAULT_RETENTION;
+      const archived = await archiveNotificationsBefore(db, notificationDays, RETENTION_BATCH);
+      const gone = await deliveries.deleteDeliveriesBefore(db, deliveryDays, RETENTION_BATCH);
+      const deleted = await deleteArchivedBefore(
+        db,
+        Math.max(notificationDays, deliveryDays),
+        RETENTION_BATCH,
+      );
+      Context.current().heartbeat();
+      return {
+        archived,
+        deliveries: gone,
+        deleted,
+        more: [archived, gone, deleted].some((n) => n === RETENTION_BATCH),
+      };
     },
 
     /** After the last attempt: the delivery failed (unless something final was recorded meanwhile). */

@@ -21,7 +21,14 @@ const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind suc
 const NotificationSchema = notifications.notificationRow.omit({ org_id: true }).openapi('Notification');
 
 const DeliverySchema = deliveries.deliveryRow
-  .omit({ org_id: true, notification_id: true, customer_id: true, created_at: true, updated_at: true })
+  .omit({
+    org_id: true,
+    notification_id: true,
+    customer_id: true,
+    attempt_base: true,
+    created_at: true,
+    updated_at: true,
+  })
   .extend({ attempt_log: z.array(z.record(z.unknown())) });
 
 const tags = ['notifications'];
@@ -180,7 +187,15 @@ export function notificationRoutes(deps: {
         {
           ...view(n),
           deliveries: ds.map(
-            ({ org_id: _o, notification_id: _n, customer_id: _c, created_at: _t, updated_at: _u, ...d }) => ({
+            ({
+              org_id: _o,
+              notification_id: _n,
+              customer_id: _c,
+              attempt_base: _b,
+              created_at: _t,
+              updated_at: _u,
+              ...d
+            }) => ({
               ...d,
               destination: whole ? d.destination : maskDestination(d.channel, d.destination),
               attempt_log: attempts

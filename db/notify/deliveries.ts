@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { keysetAfter, type KeyColumn } from '../keyset.js';
 import type { Queryable } from '../pool.js';
 
 export const DELIVERY_STATUS = z.enum([
@@ -30,6 +31,10 @@ export const deliveryRow = z.object({
   sent_at: z.string().nullable(),
   delivered_at: z.string().nullable(),
   failed_at: z.string().nullable(),
+  /** Times an operator sent it again after it failed. */
+  redeliveries: z.number().int(),
+  /** Attempts logged before the current run (a redelivery numbers its attempts after them). */
+  attempt_base: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -47,7 +52,8 @@ export const attemptRow = z.object({
 export type AttemptRow = z.infer<typeof attemptRow>;
 
 const columns = sql.fragment`id, org_id, notification_id, customer_id, channel, destination, status, reason, attempts,
-  provider, provider_message_id, error_code, error_text, held_until, sent_at, delivered_at, failed_at, created_at, updated_at`;
+  provider, provider_message_id, error_code, error_text, held_until, sent_at, delivered_at, failed_at, redeliveries,
+  attempt_base, created_at, updated_at`;
 
 /** The notification's delivery on one channel, created once (UNIQUE (notification_id, channel)). */
 export async function ensureDelivery(
@@ -178,4 +184,101 @@ export function deliveryCounts(
 ): Promise<readonly { channel: string; status: string; n: number }[]> {
   return db.any(sql.type(z.object({ channel: z.string(), status: z.string(), n: z.number() }))`
     SELECT channel, status, count(*)::int AS n FROM notification_deliveries GROUP BY channel, status`);
+}
+
+/** A failed delivery as the dead-letter view shows it: with its notification's kind and title. */
+export const failedDeliveryRow = deliveryRow.extend({
+  kind: z.string().nullable(),
+  title: z.string().nullable(),
+});
+export type FailedDeliveryRow = z.infer<typeof failedDeliveryRow>;
+
+export type FailedFilter = {
+  channel?: 'email' | 'sms' | undefined;
+  kind?: string | undefined;
+  customer_id?: string | undefined;
+  error_code?: string | undefined;
+  failed_from?: string | undefined;
+  failed_to?: string | undefined;
+};
+
+const FAILED_KEY: KeyColumn[] = [
+  { column: sql.fragment`d.failed_at`, type: 'timestamptz' },
+  { column: sql.fragment`d.id`, type: 'uuid' },
+];
+
+const failedWhere = (orgId: string, f: FailedFilter) => sql.fragment`
+  d.org_id = ${orgId} AND d.status = 'failed'
+  AND (${f.channel ?? null}::text IS NULL OR d.channel = ${f.channel ?? null})
+  AND (${f.kind ?? null}::text IS NULL OR n.kind = ${f.kind ?? null})
+  AND (${f.customer_id ?? null}::uuid IS NULL OR d.customer_id = ${f.customer_id ?? null})
+  AND (${f.error_code ?? null}::text IS NULL OR d.error_code = ${f.error_code ?? null})
+  AND (${f.failed_from ?? null}::timestamptz IS NULL OR d.failed_at >= ${f.failed_from ?? null}::timestamptz)
+  AND (${f.failed_to ?? null}::timestamptz IS NULL OR d.failed_at < ${f.failed_to ?? null}::timestamptz)`;
+
+const failedColumns = sql.fragment`d.id, d.org_id, d.notification_id, d.customer_id, d.channel, d.destination,
+  d.status, d.reason, d.attempts, d.provider, d.provider_message_id, d.error_code, d.error_text, d.held_until,
+  d.sent_at, d.delivered_at, d.failed_at, d.redeliveries, d.attempt_base, d.created_at, d.updated_at,
+  n.kind, n.title`;
+
+/** Deliveries that ran out of attempts (or a provider refused), newest failure first. */
+export function listFailed(
+  db: Queryable,
+  orgId: string,
+  f: FailedFilter & { limit: number; cursor?: string | undefined },
+): Promise<readonly FailedDeliveryRow[]> {
+  return db.any(sql.type(failedDeliveryRow)`
+    SELECT ${failedColumns}
+    FROM notification_deliveries d LEFT JOIN notifications n ON n.id = d.notification_id AND n.org_id = d.org_id
+    WHERE ${failedWhere(orgId, f)} AND ${keysetAfter(f.cursor, FAILED_KEY)}
+    ORDER BY d.failed_at DESC, d.id DESC LIMIT ${f.limit + 1}`);
+}
+
+/**
+ * Failed deliveries to send again, locked for the caller's transaction (rows another
+ * redelivery holds are skipped): one by id, or up to `limit` by filter.
+ */
+export function lockFailed(
+  db: Queryable,
+  orgId: string,
+  f: FailedFilter & { id?: string; limit: number },
+): Promise<readonly FailedDeliveryRow[]> {
+  return db.any(sql.type(failedDeliveryRow)`
+    SELECT ${failedColumns}
+    FROM notification_deliveries d LEFT JOIN notifications n ON n.id = d.notification_id AND n.org_id = d.org_id
+    WHERE ${failedWhere(orgId, f)} AND (${f.id ?? null}::uuid IS NULL OR d.id = ${f.id ?? null})
+    ORDER BY d.failed_at DESC, d.id DESC LIMIT ${f.limit}
+    FOR UPDATE OF d SKIP LOCKED`);
+}
+
+/** Puts failed deliveries back in line; returns each one's redelivery number. */
+export function markRedelivering(
+  db: Queryable,
+  orgId: string,
+  ids: readonly string[],
+): Promise<readonly { id: string; redeliveries: number }[]> {
+  return db.any(sql.type(z.object({ id: z.string(), redeliveries: z.number().int() }))`
+    UPDATE notification_deliveries
+    SET status = 'pending', redeliveries = redeliveries + 1, attempt_base = attempts, error_code = NULL,
+      error_text = NULL, failed_at = NULL, reason = 'sent again by an operator', updated_at = now()
+    WHERE org_id = ${orgId} AND id = ANY(${sql.array([...ids], 'uuid')}) AND status = 'failed'
+    RETURNING id, redeliveries`);
+}
+
+/**
+ * Retention, one batch: deliveries (with their attempts and outbox copies) created more than
+ * `days` ago. Every organisation: retention is the system's. Returns how many went.
+ */
+export async function deleteDeliveriesBefore(db: Queryable, days: number, batch: number): Promise<number> {
+  const r = await db.query(sql.unsafe`
+    WITH gone AS (
+      SELECT id FROM notification_deliveries WHERE created_at < now() - make_interval(days => ${days})
+      ORDER BY created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED
+    ), attempts AS (
+      DELETE FROM notification_attempts WHERE delivery_id IN (SELECT id FROM gone)
+    ), outbox AS (
+      DELETE FROM outbox_messages WHERE delivery_id IN (SELECT id FROM gone)
+    )
+    DELETE FROM notification_deliveries WHERE id IN (SELECT id FROM gone)`);
+  return r.rowCount;
 }

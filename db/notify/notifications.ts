@@ -89,3 +89,30 @@ export async function softDelete(db: Queryable, orgId: string, id: string): Prom
     UPDATE notifications SET deleted_at = now() WHERE org_id = ${orgId} AND id = ${id} AND deleted_at IS NULL`);
   return r.rowCount === 1;
 }
+
+/**
+ * Retention, one batch: notifications created more than `days` ago leave the customer's inbox
+ * (archived, as the seed does); their delivery records stay for their own, longer period.
+ */
+export async function archiveNotificationsBefore(
+  db: Queryable,
+  days: number,
+  batch: number,
+): Promise<number> {
+  const r = await db.query(sql.unsafe`
+    UPDATE notifications SET deleted_at = now() WHERE id IN (
+      SELECT id FROM notifications WHERE deleted_at IS NULL AND created_at < now() - make_interval(days => ${days})
+      ORDER BY created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)`);
+  return r.rowCount;
+}
+
+/** Retention, one batch: archived notifications older than `days` with no delivery record left. */
+export async function deleteArchivedBefore(db: Queryable, days: number, batch: number): Promise<number> {
+  const r = await db.query(sql.unsafe`
+    DELETE FROM notifications WHERE id IN (
+      SELECT n.id FROM notifications n
+      WHERE n.deleted_at IS NOT NULL AND n.created_at < now() - make_interval(days => ${days})
+        AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
+      ORDER BY n.created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)`);
+  return r.rowCount;
+}

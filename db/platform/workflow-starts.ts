@@ -13,11 +13,12 @@ export const workflowStartRow = z.object({
     'court_reminders',
     'payment_plan',
     'document_signing',
+    'redelivery',
   ]),
   subject_id: z.string().uuid(),
   customer_id: z.string().uuid(),
   priority: z.enum(['low', 'medium', 'high', 'critical']).nullable(),
-  /** What the start needs beyond the keys (a dispute's submit-by deadline). */
+  /** What the start needs beyond the keys (a dispute's submit-by deadline, a redelivery's channel and number). */
   input: z.record(z.unknown()).optional(),
 });
 /** A workflow a committed row is owed: what its starter needs, nothing more. */

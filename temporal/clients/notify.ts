@@ -6,7 +6,9 @@ import {
 } from '@temporalio/client';
 import type { customerContact } from '../../workflows/notify/customer-contact.js';
 import type { deliverNotification } from '../../workflows/notify/deliver-notification.js';
-import { contactWorkflowId, deliverWorkflowId } from '../../workflows/notify/ids.js';
+import type { redeliverNotification } from '../../workflows/notify/redeliver-notification.js';
+import type { SendChannel } from '../../workflows/notify/channels.js';
+import { contactWorkflowId, deliverWorkflowId, redeliverWorkflowId } from '../../workflows/notify/ids.js';
 import { taskPriority } from '../../workflows/priority.js';
 import { CustomerId, Domain, OrgId } from '../../workflows/search-attributes.js';
 import {
@@ -50,6 +52,33 @@ export function startDelivery(
       typedSearchAttributes: [
         { key: OrgId, value: n.orgId },
         { key: CustomerId, value: n.customerId },
+        { key: Domain, value: 'notify' },
+      ],
+    },
+    o,
+  );
+}
+
+/** Starts `redeliver-<deliveryId>-<n>`: the `n`th time an operator sends a failed delivery again. */
+export function startRedelivery(
+  client: Client,
+  r: { orgId: string; deliveryId: string; customerId: string; channel: SendChannel; n: number },
+  o: StartOptions = {},
+): Promise<void> {
+  return startOnce(
+    client,
+    'redeliverNotification',
+    {
+      workflowId: redeliverWorkflowId(r.deliveryId, r.n),
+      taskQueue: taskQueue('notify', o.prefix),
+      args: [{ orgId: r.orgId, deliveryId: r.deliveryId, channel: r.channel }] satisfies Parameters<
+        typeof redeliverNotification
+      >,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      priority: taskPriority('normal', r.orgId),
+      typedSearchAttributes: [
+        { key: OrgId, value: r.orgId },
+        { key: CustomerId, value: r.customerId },
         { key: Domain, value: 'notify' },
       ],
     },

@@ -12,7 +12,7 @@ import type { CourtSignal } from '../../commands/bail/court-start.js';
 import type { DocumentSignal } from '../../commands/bail/document-start.js';
 import type { PlanSignal } from '../../commands/bail/plan-start.js';
 import { tellCourtReminders, tellDocumentSigning, tellPaymentPlan } from './bail.js';
-import { startContact, startDelivery } from './notify.js';
+import { startContact, startDelivery, startRedelivery } from './notify.js';
 import { startDispute, startTriage } from './triage.js';
 
 /** After a commit, how long one start may wait on Temporal before the sweeper is left to make it. */
@@ -36,6 +36,18 @@ function startOne(client: Client, s: PendingStart, o: { prefix?: string | undefi
           notificationId: s.subject_id,
           customerId: s.customer_id,
           critical: s.priority === 'critical',
+        },
+        o,
+      );
+    case 'redelivery':
+      return startRedelivery(
+        client,
+        {
+          orgId: s.org_id,
+          deliveryId: s.subject_id,
+          customerId: s.customer_id,
+          channel: s.input?.channel === 'sms' ? 'sms' : 'email',
+          n: Number(s.input?.n),
         },
         o,
       );

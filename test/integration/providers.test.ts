@@ -9,6 +9,7 @@ import { twilioProvider } from '../../activities/notify/providers/twilio.js';
 import { sendgridAnswers, sendgridPayload, startSendgridFake } from '../fakes/sendgrid.js';
 import { startTwilioFake, twilioAnswers } from '../fakes/twilio.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { recordHistory } from '../helpers/histories.js';
 
 const sendgridKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const TWILIO_TOKEN = 'test-token';
@@ -349,5 +350,67 @@ describe('provider webhooks', () => {
       return r.status === 'failed' ? r : undefined;
     });
     expect(row.error_code).toBe('twilio_30003');
+  });
+});
+
+describe('failed deliveries (the dead letters)', () => {
+  it('lists a delivery the provider refused, sends it again on request, and numbers its attempts on', async () => {
+    sendgrid.script(sendgridAnswers.error(400, 'The to email does not contain a valid address.'));
+    const d = await deliver('email');
+    expect(d).toMatchObject({ status: 'failed', attempts: 1 });
+
+    const failed = await h.call('GET', '/api/v1/admin/deliveries/failed?channel=email&limit=100', { token });
+    expect(failed.status).toBe(200);
+    const listed = failed.body.data.find((x: { id: string }) => x.id === d.id);
+    expect(listed).toMatchObject({
+      status: 'failed',
+      kind: 'spending_alert',
+      title: 'Heads up',
+      error_code: 'sendgrid_400',
+      redeliveries: 0,
+    });
+
+    // A bulk request must say what it selects; its dry run changes nothing.
+    const unfiltered = await h.call('POST', '/api/v1/admin/deliveries/redeliver', {
+      token,
+      body: { filter: {}, dry_run: true },
+    });
+    expect(unfiltered.status).toBe(400);
+    expect(unfiltered.body.error.details.issues[0].path).toBe('body.filter');
+    const dry = await h.call('POST', '/api/v1/admin/deliveries/redeliver', {
+      token,
+      body: { filter: { customer_id: listed.customer_id }, dry_run: true },
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      dry_run: true,
+      data: [{ delivery: { id: d.id, status: 'failed' }, workflow_id: `redeliver-${d.id}-1` }],
+    });
+
+    const again = await h.call('POST', `/api/v1/admin/deliveries/${d.id}/redeliver`, { token });
+    expect(again.status).toBe(202);
+    expect(again.body.workflow_id).toBe(`redeliver-${d.id}-1`);
+    expect(await h.temporal.workflow.getHandle(again.body.workflow_id).result()).toEqual({ status: 'sent' });
+    recordHistory(again.body.workflow_id, 'redeliver-notification.v1');
+    const detail = await h.call('GET', `/api/v1/notifications/${listed.notification_id}`, { token });
+    const sent = detail.body.deliveries.find((x: { id: string }) => x.id === d.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2, error_code: null, redeliveries: 1 });
+    expect(sent.attempt_log.map((a: { attempt: number; outcome: string }) => [a.attempt, a.outcome])).toEqual(
+      [
+        [1, 'failed'],
+        [2, 'sent'],
+      ],
+    );
+    const gone = await h.call('GET', `/api/v1/admin/deliveries/failed?customer_id=${listed.customer_id}`, {
+      token,
+    });
+    expect(gone.body.data).toEqual([]);
+
+    // Only a failed delivery goes again; the audit trail names who asked.
+    const twice = await h.call('POST', `/api/v1/admin/deliveries/${d.id}/redeliver`, { token });
+    expect(twice.status).toBe(409);
+    const audit = await h.db.anyFirst(sql.unsafe`
+      SELECT action FROM audit_events WHERE org_id = ${orgId} AND resource_id = ${d.id} AND action = 'delivery.redelivered'`);
+    expect(audit).toEqual(['delivery.redelivered']);
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSchedules } from '../../temporal/schedules.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { recordHistory } from '../helpers/histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -92,5 +93,58 @@ describe('audit retention', () => {
     const left = await h.db.anyFirst(sql.unsafe`
       SELECT dedup_key FROM audit_events WHERE org_id = ${org.orgId} AND action = 'retention.probe'`);
     expect(left).toEqual([`${h.prefix}new`]);
+  });
+});
+
+describe('notification retention (issue 14, item 6)', () => {
+  it('archives notifications after 90 days and deletes delivery records after 180, daily', async () => {
+    const org = await h.createOrg(['admin']);
+    const token = org.users.admin.token;
+    const customer = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { external_id: 'retention-1', first_name: 'Ola', last_name: 'Berg', email: 'ola@example.com' },
+    });
+    const notification = async (key: string, age: string) => {
+      const id = await h.db.oneFirst(sql.unsafe`
+        INSERT INTO notifications (org_id, customer_id, source, kind, title, message, dedup_key, created_at)
+        VALUES (${org.orgId}, ${customer.body.id}, 'api', 'probe', 'Old', 'Old news', ${key}, now() - ${age}::interval)
+        RETURNING id`);
+      const delivery = await h.db.oneFirst(sql.unsafe`
+        INSERT INTO notification_deliveries (org_id, notification_id, customer_id, channel, destination, status,
+          created_at)
+        VALUES (${org.orgId}, ${id}, ${customer.body.id}, 'email', 'ola@example.com', 'sent', now() - ${age}::interval)
+        RETURNING id`);
+      await h.db.query(sql.unsafe`
+        INSERT INTO notification_attempts (org_id, delivery_id, attempt, outcome) VALUES (${org.orgId}, ${delivery}, 1, 'sent')`);
+      return id as string;
+    };
+    const recent = await notification('recent', '10 days');
+    const old = await notification('old', '100 days');
+    const ancient = await notification('ancient', '200 days');
+
+    const ids = await ensureSchedules(h.temporal, h.prefix);
+    expect(ids).toContain(`${h.prefix}notification-retention`);
+    const workflowId = `${h.prefix}notification-retention-now`;
+    const result = await h.temporal.workflow.execute('notificationRetention', {
+      taskQueue: `${h.prefix}notify`,
+      workflowId,
+    });
+    expect(result).toMatchObject({ archived: expect.any(Number), deliveries: expect.any(Number) });
+    recordHistory(workflowId, 'notification-retention.v1');
+
+    const left = await h.db.any(sql.unsafe`
+      SELECT n.id, n.deleted_at IS NOT NULL AS archived, count(d.id)::int AS deliveries
+      FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
+      WHERE n.org_id = ${org.orgId} GROUP BY n.id`);
+    expect(new Map(left.map((r) => [r.id, { archived: r.archived, deliveries: r.deliveries }]))).toEqual(
+      new Map([
+        [recent, { archived: false, deliveries: 1 }],
+        [old, { archived: true, deliveries: 1 }],
+      ]),
+    );
+    expect(left.map((r) => r.id)).not.toContain(ancient);
+    // The archived one is out of the customer's inbox.
+    const inbox = await h.call('GET', `/api/v1/customers/${customer.body.id}/notifications`, { token });
+    expect(inbox.body.data.map((n: { id: string }) => n.id)).toEqual([recent]);
   });
 });

@@ -125,3 +125,39 @@ describe('billReminder (time-skipping)', () => {
     expect(reminders.map((r) => r.dueDate)).toEqual([firstDue, nextDueDate(firstDue, 'monthly', firstDue)]);
   });
 });
+
+describe('rule activities retry a bounded number of times (issue 14, item 2)', () => {
+  it('the 5-minute pass fails, listed as a failed run, when a page keeps failing', async () => {
+    const taskQueue = `rules-unit-${++queue}`;
+    let calls = 0;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      activities: {
+        dispatchPendingNotifications: async () => 0,
+        evaluateRulePage: async () => {
+          calls += 1;
+          throw new Error('database unreachable');
+        },
+      },
+    });
+    const failure = await worker.runUntil(
+      env.client.workflow
+        .execute('evaluateAlertRules', {
+          taskQueue,
+          workflowId: `rules-pass-${queue}`,
+          args: [{ parallelism: 1 }],
+        })
+        .then(
+          () => null,
+          (err: Error) => err,
+        ),
+    );
+    expect(failure?.name).toBe('WorkflowFailedError');
+    expect((failure?.cause as Error | undefined)?.message).toMatch(/Activity task failed/);
+    expect(calls).toBe(8);
+    const { status } = await env.client.workflow.getHandle(`rules-pass-${queue}`).describe();
+    expect(status.name).toBe('FAILED');
+  });
+});

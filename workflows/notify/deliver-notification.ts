@@ -1,15 +1,9 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  proxyActivities,
-  setHandler,
-  sleep,
-} from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createNotifyActivities } from '../../activities/notify/index.js';
-import { CIRCUIT_OPEN, RETRY, STATUS_WAIT_MS, type SendChannel } from './channels.js';
+import { STATUS_WAIT_MS } from './channels.js';
 import { providerStatusSignal, type ProviderStatusReport } from './messages.js';
 import { quietHoursEnd } from './quiet-hours.js';
+import { sendWithRetries } from './send-with-retries.js';
 
 type Activities = ReturnType<typeof createNotifyActivities>;
 
@@ -17,26 +11,6 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-
-// Each channel with its own attempts; the activity sets each delay (backoff with jitter, or Retry-After).
-const senders: Record<SendChannel, Activities> = {
-  email: proxyActivities<Activities>({
-    startToCloseTimeout: '15 seconds',
-    retry: {
-      maximumAttempts: RETRY.email.maximumAttempts,
-      initialInterval: RETRY.email.initialMs,
-      backoffCoefficient: 2,
-    },
-  }),
-  sms: proxyActivities<Activities>({
-    startToCloseTimeout: '15 seconds',
-    retry: {
-      maximumAttempts: RETRY.sms.maximumAttempts,
-      initialInterval: RETRY.sms.initialMs,
-      backoffCoefficient: 3,
-    },
-  }),
-};
 
 export type DeliverNotificationInput = { orgId: string; notificationId: string };
 export type DeliverNotificationResult = {
@@ -75,28 +49,9 @@ export async function deliverNotification(
   });
   await Promise.all(
     plan.sends.map(async ({ channel, deliveryId }) => {
-      for (;;) {
-        try {
-          const sent = await senders[channel].sendMessage({ orgId: input.orgId, deliveryId });
-          channels[channel] = 'sent';
-          if (sent.provider && sent.provider !== 'outbox') awaiting.add(deliveryId);
-          return;
-        } catch (err) {
-          if (!(err instanceof ActivityFailure)) throw err;
-          const cause = err.cause;
-          if (cause instanceof ApplicationFailure && cause.type === CIRCUIT_OPEN) {
-            // The provider's circuit is open: hold this message until it may close, then try again.
-            const retryAt = Date.parse(
-              String((cause.details?.[0] as { retryAt?: string } | undefined)?.retryAt),
-            );
-            await sleep(Number.isNaN(retryAt) ? 60_000 : Math.max(retryAt - Date.now(), 1_000));
-            continue;
-          }
-          await acts.failDelivery({ orgId: input.orgId, deliveryId, error: cause?.message ?? err.message });
-          channels[channel] = 'failed';
-          return;
-        }
-      }
+      const sent = await sendWithRetries(input.orgId, channel, deliveryId);
+      channels[channel] = sent ? 'sent' : 'failed';
+      if (sent?.provider && sent.provider !== 'outbox') awaiting.add(deliveryId);
     }),
   );
 

@@ -5,7 +5,9 @@ import { billPaidSignal, billUpdatedSignal, cancelBillSignal } from './messages.
 
 const acts = proxyActivities<ReturnType<typeof createRulesActivities>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  // Bounded (~15 minutes): a reminder that cannot be sent fails where /admin/jobs/failed lists it
+  // for an operator's retry, instead of retrying unseen for ever.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
 export type BillReminderInput = {

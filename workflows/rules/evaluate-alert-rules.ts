@@ -7,7 +7,9 @@ const acts = proxyActivities<ReturnType<typeof createRulesActivities>>({
   // The periodic pass waits behind real-time work when the rules queue has a backlog.
   priority: taskPriority('background'),
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+  // Bounded (~3 minutes): a pass that cannot finish fails where /admin/jobs/failed lists it, and
+  // the next pass, 5 minutes on, evaluates the same rules from Postgres.
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
 export type EvaluateAlertRulesInput = {

@@ -38,6 +38,22 @@ export const IsoDate = z
   .openapi({ example: '2026-12-01' });
 export const Uuid = z.string().uuid();
 
+const isLocale = (v: string) => {
+  try {
+    return Intl.getCanonicalLocales(v).length === 1;
+  } catch {
+    return false;
+  }
+};
+/** A BCP 47 language tag such as "en", "es-MX" or "pt-BR". */
+export const Locale = z
+  .string()
+  .min(2)
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "es" or "es-MX"')
+  .refine(isLocale, 'must be a language tag such as "es" or "es-MX"')
+  .openapi({ example: 'es-MX' });
+
 /** A postal address; the country is ISO 3166-1 alpha-2. */
 export const Address = z
   .object({

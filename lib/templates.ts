@@ -19,12 +19,295 @@ export const DEFAULT_TEMPLATES: Record<Channel, Template> = {
 
 export const SMS_MAX = 160;
 
+// One Handlebars environment for every message: the seed's layout and the helpers it needs.
+const hbs = Handlebars.create();
+
+/** Messages format money and dates for the customer's locale (BCP 47); this when none is set. */
+export const DEFAULT_LOCALE = 'en-US';
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** "$1,234.50" for 1234.5 USD in en-US, "1.234,50 €" in de-DE; an amount that is not a number as given. */
+export function formatAmount(amount: unknown, currency: unknown, locale: string = DEFAULT_LOCALE): string {
+  if (typeof amount !== 'number' && typeof amount !== 'string') return '';
+  const n = Number(amount);
+  if (amount === '' || !Number.isFinite(n)) return String(amount);
+  const code =
+    typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : 'USD';
+  const key = `${locale}:${code}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
+    numberFormats.set(key, f);
+  }
+  return f.format(n);
+}
+
+type HelperOptions = { data?: { root?: { locale?: string } } };
+const localeOf = (o: HelperOptions) => o.data?.root?.locale ?? DEFAULT_LOCALE;
+// {{money amount currency}}: the amount in the customer's locale.
+hbs.registerHelper('money', (amount: unknown, currency: unknown, o: HelperOptions) =>
+  formatAmount(amount, currency, localeOf(o)),
+);
+// {{abs x}}: a debit's size ("-250.00" is 250.00).
+hbs.registerHelper('abs', (v: unknown) =>
+  typeof v === 'string' ? v.replace(/^-/, '') : Math.abs(Number(v)),
+);
+// {{due days}}: "today", "tomorrow", "in 3 days" (the seed's formatDaysUntilDue).
+hbs.registerHelper('due', (days: unknown) =>
+  Number(days) === 0 ? 'today' : Number(days) === 1 ? 'tomorrow' : `in ${Number(days)} days`,
+);
+
+/**
+ * The seed's base email layout: the organisation's name, the title, the greeting and message,
+ * the type's detail rows (the block), and an action button back to the app.
+ */
+hbs.registerPartial(
+  'layout',
+  '<!doctype html>\n<html lang="{{locale}}"><body style="font-family:Arial,sans-serif;color:#1f2933">\n' +
+    '<div class="header"><strong>{{org.name}}</strong></div>\n' +
+    '<div class="alert-notification">\n<h2>{{title}}</h2>\n<p>Hello {{customer.first_name}},</p>\n<p>{{message}}</p>\n' +
+    '<div class="alert-details">\n{{> @partial-block}}</div>\n' +
+    '{{#if action_url}}<p><a href="{{action_url}}" class="btn-primary">{{action_label}}</a></p>\n{{/if}}' +
+    '</div>\n<p class="footer">You receive this because alerts are on for your account. — {{org.name}}</p>\n' +
+    '</body></html>',
+);
+
+const row = (label: string, value: string) => `<p><strong>${label}:</strong> ${value}</p>\n`;
+const email = (subject: string, rows: string): Template => ({
+  subject,
+  body: `{{#> layout}}${rows}{{/layout}}`,
+});
+const sms = (body: string): Template => ({ subject: null, body });
+
+/**
+ * The seed's messages per notification kind (the six rule types), for email (layout with detail
+ * rows and an action link) and SMS (its texts, at most 160 characters). They apply to a rule's
+ * notification (its metadata carries alert_type and the names); any other uses the generic ones.
+ */
+export const KIND_TEMPLATES: Record<string, Partial<Record<Channel, Template>>> = {
+  account_threshold: {
+    email: email(
+      '{{title}}',
+      row('Account', '{{metadata.account_name}}') +
+        row('Current Balance', '{{money metadata.balance metadata.currency}}') +
+        row('Threshold', '{{money metadata.threshold metadata.currency}} ({{metadata.direction}})'),
+    ),
+    sms: sms(
+      '{{metadata.account_name}}: {{money metadata.balance metadata.currency}} ({{metadata.direction}} {{money metadata.threshold metadata.currency}})',
+    ),
+  },
+  goal_milestone: {
+    email: email(
+      '{{title}}',
+      row('Goal', '{{metadata.goal_name}}') +
+        row('Progress', '{{metadata.progress}}%') +
+        row(
+          'Saved',
+          '{{money metadata.current_amount metadata.currency}} of {{money metadata.target_amount metadata.currency}}',
+        ),
+    ),
+    sms: sms('Goal "{{metadata.goal_name}}" reached {{metadata.progress}}%!'),
+  },
+  budget_alert: {
+    email: email(
+      '{{title}}',
+      row('Budget', '{{metadata.budget_name}}') +
+        row(
+          'Spent',
+          '{{money metadata.spent metadata.currency}} of {{money metadata.amount metadata.currency}}',
+        ) +
+        row('Used', '{{metadata.percent}}% ({{metadata.period}})'),
+    ),
+    sms: sms('Budget "{{metadata.budget_name}}" at {{metadata.percent}}%'),
+  },
+  large_transaction: {
+    email: email(
+      '{{title}}',
+      row('Amount', '{{money (abs metadata.amount) metadata.currency}}') +
+        row('Your limit', '{{money metadata.limit metadata.currency}}') +
+        '{{#if metadata.merchant_name}}' +
+        row('Merchant', '{{metadata.merchant_name}}') +
+        '{{/if}}',
+    ),
+    sms: sms(
+      'Large transaction: {{money (abs metadata.amount) metadata.currency}} (limit: {{money metadata.limit metadata.currency}})',
+    ),
+  },
+  merchant_activity: {
+    email: email(
+      '{{title}}',
+      row('Merchant', '{{metadata.merchant_name}}') +
+        row('Amount', '{{money (abs metadata.amount) metadata.currency}}'),
+    ),
+    sms: sms('{{metadata.merchant_name}}: {{money (abs metadata.amount) metadata.currency}}'),
+  },
+  merchant_digest: {
+    email: email(
+      '{{title}}',
+      row('Day', '{{metadata.day}}') +
+        row('Transactions', '{{metadata.count}}') +
+        row('Total', '{{money metadata.total metadata.currency}}'),
+    ),
+    sms: sms('{{title}} on {{metadata.day}}, {{money metadata.total metadata.currency}}'),
+  },
+  bill_reminder: {
+    email: email(
+      '{{title}}',
+      row('Bill', '{{metadata.bill_name}}') +
+        row('Amount', '{{money metadata.amount metadata.currency}}') +
+        row('Due', '{{metadata.due_date}} ({{due metadata.days_until_due}})'),
+    ),
+    sms: sms(
+      'Bill "{{metadata.bill_name}}" ({{money metadata.amount metadata.currency}}) due {{due metadata.days_until_due}}',
+    ),
+  },
+};
+
+/** The built-in template for a notification: its kind's when a rule sent it, else the channel's generic one. */
+export function builtInTemplate(kind: string, channel: Channel, metadata: Record<string, unknown>): Template {
+  const byKind = typeof metadata.alert_type === 'string' ? KIND_TEMPLATES[kind]?.[channel] : undefined;
+  return byKind ?? DEFAULT_TEMPLATES[channel];
+}
+
+/** Where a message's button leads in the app (the seed's generateActionUrl), and its label. */
+export function actionLink(
+  appUrl: string | null | undefined,
+  metadata: Record<string, unknown>,
+): { action_url: string | null; action_label: string } {
+  if (!appUrl) return { action_url: null, action_label: '' };
+  const base = appUrl.replace(/\/+$/, '');
+  const id = (k: string) => {
+    const v = metadata[k];
+    return typeof v === 'string' || typeof v === 'number' ? encodeURIComponent(v) : '';
+  };
+  switch (metadata.alert_type) {
+    case 'account_threshold':
+      return { action_url: `${base}/accounts/${id('account_id')}`, action_label: 'View Account' };
+    case 'goal':
+      return { action_url: `${base}/goals/${id('goal_id')}`, action_label: 'View Goal' };
+    case 'spending_target':
+      return { action_url: `${base}/budgets/${id('budget_id')}`, action_label: 'View Budget' };
+    case 'transaction_limit':
+    case 'merchant_name':
+      return metadata.transaction_id
+        ? { action_url: `${base}/transactions/${id('transaction_id')}`, action_label: 'View Transaction' }
+        : { action_url: `${base}/notifications`, action_label: 'View Notifications' };
+    case 'upcoming_bill':
+      return { action_url: `${base}/cashflow/bills/${id('bill_id')}`, action_label: 'View Bill' };
+    default:
+      return { action_url: `${base}/notifications`, action_label: 'View Notifications' };
+  }
+}
+
+/** A notification's data as templates see it (a preview's, or a real one's). */
+export type Sample = { title: string; message: string; metadata: Record<string, unknown> };
+
+/** Example data per kind (what the rules send), for previews of a template without a real notification. */
+export const SAMPLES: Record<string, Sample> = {
+  account_threshold: {
+    title: 'Balance below $100.00',
+    message: 'Your checking account balance is below $100.00. Current balance: $84.12',
+    metadata: {
+      alert_type: 'account_threshold',
+      account_id: '00000000-0000-4000-8000-000000000001',
+      account_name: 'checking account',
+      balance: '84.12',
+      currency: 'USD',
+      threshold: '100.00',
+      direction: 'below',
+    },
+  },
+  goal_milestone: {
+    title: 'Goal 75% reached',
+    message: "Your goal 'Emergency fund' has reached 80% completion!",
+    metadata: {
+      alert_type: 'goal',
+      goal_id: '00000000-0000-4000-8000-000000000002',
+      goal_name: 'Emergency fund',
+      milestone: 75,
+      progress: 80,
+      current_amount: '4000.00',
+      target_amount: '5000.00',
+      currency: 'USD',
+    },
+  },
+  budget_alert: {
+    title: 'Budget at 90%',
+    message: "Your 'Groceries' budget is at 90% ($450.00 of $500.00)",
+    metadata: {
+      alert_type: 'spending_target',
+      budget_id: '00000000-0000-4000-8000-000000000003',
+      budget_name: 'Groceries',
+      period: '2026-12',
+      percent: 90,
+      threshold: 90,
+      spent: '450.00',
+      amount: '500.00',
+      currency: 'USD',
+    },
+  },
+  large_transaction: {
+    title: 'Large transaction',
+    message: 'Large transaction detected: Best Electronics for $1,250.00 exceeds your limit of $1,000.00',
+    metadata: {
+      alert_type: 'transaction_limit',
+      transaction_id: '00000000-0000-4000-8000-000000000004',
+      amount: '-1250.00',
+      limit: '1000.00',
+      currency: 'USD',
+      merchant_name: 'Best Electronics',
+    },
+  },
+  merchant_activity: {
+    title: 'Coffee House transaction',
+    message: 'Transaction detected: Coffee House for $4.50',
+    metadata: {
+      alert_type: 'merchant_name',
+      transaction_id: '00000000-0000-4000-8000-000000000005',
+      merchant_name: 'Coffee House',
+      amount: '-4.50',
+      currency: 'USD',
+    },
+  },
+  merchant_digest: {
+    title: 'coffee: 3 transactions',
+    message: 'Daily digest for 2026-12-03: 3 transactions at Coffee House for $13.50',
+    metadata: {
+      alert_type: 'merchant_name',
+      day: '2026-12-03',
+      count: 3,
+      total: '13.50',
+      currency: 'USD',
+      merchants: ['Coffee House'],
+    },
+  },
+  bill_reminder: {
+    title: 'Electricity due in 3 days',
+    message: "Bill 'Electricity' for $120.00 is due in 3 days",
+    metadata: {
+      alert_type: 'upcoming_bill',
+      bill_id: '00000000-0000-4000-8000-000000000006',
+      bill_name: 'Electricity',
+      due_date: '2026-12-07',
+      days_until_due: 3,
+      amount: '120.00',
+      currency: 'USD',
+    },
+  },
+};
+const GENERIC_SAMPLE: Sample = {
+  title: 'Sample notification',
+  message: 'This is how your message reads.',
+  metadata: {},
+};
+export const sampleFor = (kind: string): Sample => SAMPLES[kind] ?? GENERIC_SAMPLE;
+
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 const compile = (source: string, escape: boolean) => {
   const key = `${escape ? 'h' : 't'}:${source}`;
   let fn = compiled.get(key);
   if (!fn) {
-    fn = Handlebars.compile(source, { noEscape: !escape, strict: false });
+    fn = hbs.compile(source, { noEscape: !escape, strict: false });
     compiled.set(key, fn);
   }
   return fn;
@@ -34,7 +317,7 @@ const compile = (source: string, escape: boolean) => {
 const toText = (html: string) =>
   html
     .replace(/<a\s[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, '$2: $1')
-    .replace(/<\/p>\s*/gi, '\n\n')
+    .replace(/<\/(p|h\d|div)>\s*/gi, '\n\n')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]+>/g, '')
     // Handlebars escapes & < > " ' ` = ; the text part carries them as written.
@@ -66,7 +349,7 @@ export function render(channel: Channel, template: Template, vars: Record<string
 /** A template's syntax error, or null when it compiles. */
 export function templateError(source: string): string | null {
   try {
-    Handlebars.precompile(source, { strict: false });
+    hbs.precompile(source, { strict: false });
     return null;
   } catch (err) {
     return (err as Error).message.split('\n')[0] ?? 'invalid template';

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       esign: esignFromConfig(config),
       ...(config.LINK_SIGNING_KEY && { linkKey: config.LINK_SIGNING_KEY }),
       publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`,
+      ...(config.APP_URL && { appUrl: config.APP_URL }),
       auditRetentionDays: config.AUDIT_RETENTION_DAYS,
       retention: {
         notificationDays: config.NOTIFICATION_RETENTION_DAYS,

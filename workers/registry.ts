@@ -32,6 +32,8 @@ export type WorkerDeps = {
   linkKey?: string;
   /** Where answer links point (PUBLIC_URL). */
   publicUrl?: string;
+  /** Where emails' action buttons lead (APP_URL). */
+  appUrl?: string;
   /** Bail charges (Stripe or the local provider). */
   payments?: PaymentProvider;
   /** Bail e-signatures (DocuSign or the local provider). */

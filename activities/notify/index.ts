@@ -26,7 +26,7 @@ import {
 import { CRITICAL_KINDS, type QuietHours } from '../../workflows/notify/quiet-hours.js';
 import { outboxProvider } from './providers/outbox.js';
 import { ProviderError, type Provider } from './providers/types.js';
-import { DEFAULT_TEMPLATES, render, type Template } from '../../lib/templates.js';
+import { actionLink, builtInTemplate, DEFAULT_LOCALE, render, type Template } from '../../lib/templates.js';
 
 export type NotifyDeps = {
   db: Db;
@@ -35,6 +35,8 @@ export type NotifyDeps = {
   linkKey?: string;
   /** Where answer links point (PUBLIC_URL). */
   publicUrl?: string;
+  /** The customer-facing app, where emails' action buttons lead (APP_URL); none without it. */
+  appUrl?: string;
   /** The daily retention pass: inbox notifications and delivery records kept this long. */
   retention?: { notificationDays: number; deliveryDays: number };
 };
@@ -72,9 +74,15 @@ export function createNotifyActivities(deps: NotifyDeps) {
     return answerLinks(deps.linkKey, deps.publicUrl ?? 'http://127.0.0.1:3000', contact.id, expiresAt);
   }
 
-  async function template(orgId: string, kind: string, channel: Channel): Promise<Template> {
-    const custom = await activeTemplate(db, orgId, kind, channel);
-    return custom ?? DEFAULT_TEMPLATES[channel];
+  /** The organisation's template in the customer's locale (or its default), else the built-in one. */
+  async function template(
+    orgId: string,
+    n: { kind: string; metadata: Record<string, unknown> },
+    channel: Channel,
+    locale: string | null,
+  ): Promise<Template> {
+    const custom = await activeTemplate(db, orgId, n.kind, channel, locale);
+    return custom ?? builtInTemplate(n.kind, channel, n.metadata);
   }
 
   return {
@@ -200,12 +208,16 @@ export function createNotifyActivities(deps: NotifyDeps) {
       }
       const { name, sms_number: smsNumber } = await getOrganization(db, input.orgId);
       const org = { name };
-      const message = render(channel, await template(input.orgId, n.kind, channel), {
+      const locale = (await getPreferences(db, input.orgId, d.customer_id))?.locale ?? null;
+      const message = render(channel, await template(input.orgId, n, channel, locale), {
         title: n.title,
         message: n.message,
         metadata: n.metadata,
         customer: { first_name: customer.first_name, last_name: customer.last_name },
         org,
+        locale: locale ?? DEFAULT_LOCALE,
+        timestamp: n.created_at,
+        ...actionLink(deps.appUrl, n.metadata),
         answer_links: channel === 'email' ? await contactLinks(input.orgId, n.metadata) : null,
       });
       // A redelivery numbers its attempts after those already logged.

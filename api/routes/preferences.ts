@@ -7,7 +7,7 @@ import { CHANNELS } from '../../workflows/notify/channels.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
-import { TimeZone } from '../schemas.js';
+import { Locale, TimeZone } from '../schemas.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
 const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
@@ -35,6 +35,10 @@ const routes = {
             email_enabled: z.boolean(),
             sms_enabled: z.boolean(),
             timezone: TimeZone.nullable(),
+            locale: Locale.nullable().openapi({
+              description:
+                'Picks the templates in this locale (or its language), else the organisation’s default',
+            }),
             quiet_hours_enabled: z.boolean(),
             quiet_hours_start: HHMM,
             quiet_hours_end: HHMM,

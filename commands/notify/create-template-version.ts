@@ -6,7 +6,7 @@ import { audited, type CommandActor } from '../audited.js';
 export async function createTemplateVersion(
   db: Db,
   orgId: string,
-  t: { kind: string; channel: templates.TemplateRow['channel']; subject: string | null; body: string },
+  t: Parameters<typeof templates.createTemplateVersion>[2],
   by: CommandActor,
 ): Promise<templates.TemplateRow> {
   return (await audited(

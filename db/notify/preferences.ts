@@ -11,6 +11,8 @@ export const preferencesRow = z.object({
   sms_enabled: z.boolean(),
   sms_verified: z.boolean(),
   timezone: z.string(),
+  /** BCP 47; null: the organisation's default templates. */
+  locale: z.string().nullable(),
   quiet_hours_enabled: z.boolean(),
   quiet_hours_start: z.string(),
   quiet_hours_end: z.string(),
@@ -36,6 +38,7 @@ export function getPreferences(
       coalesce(p.sms_enabled, true) AS sms_enabled,
       coalesce(p.sms_verified, true) AS sms_verified,
       coalesce(p.timezone, c.timezone) AS timezone,
+      p.locale,
       coalesce(p.quiet_hours_enabled, false) AS quiet_hours_enabled,
       to_char(coalesce(p.quiet_hours_start, '22:00'), 'HH24:MI') AS quiet_hours_start,
       to_char(coalesce(p.quiet_hours_end, '08:00'), 'HH24:MI') AS quiet_hours_end,
@@ -52,6 +55,7 @@ export type PreferencesInput = {
   email_enabled?: boolean | undefined;
   sms_enabled?: boolean | undefined;
   timezone?: string | null | undefined;
+  locale?: string | null | undefined;
   quiet_hours_enabled?: boolean | undefined;
   quiet_hours_start?: string | undefined;
   quiet_hours_end?: string | undefined;

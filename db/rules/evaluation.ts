@@ -23,6 +23,7 @@ export const ruleContextRow = z.object({
   balance: z.string().nullable(),
   account_currency: z.string().nullable(),
   goal_name: z.string().nullable(),
+  goal_currency: z.string().nullable(),
   current_amount: z.string().nullable(),
   target_amount: z.string().nullable(),
   budget_name: z.string().nullable(),
@@ -51,7 +52,7 @@ function withContext(page: ReturnType<typeof sql.fragment>) {
     SELECT r.id, r.org_id, r.customer_id, r.alert_type, r.conditions, r.metadata, r.email_delivery,
       r.sms_delivery, r.trigger_count, to_char(now() AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS local_today,
       a.account_type, a.balance, a.currency AS account_currency,
-      g.name AS goal_name, g.current_amount, g.target_amount,
+      g.name AS goal_name, g.currency AS goal_currency, g.current_amount, g.target_amount,
       b.name AS budget_name, b.amount AS budget_amount, b.currency AS budget_currency, b.category AS budget_category,
       s.period_key AS budget_period, s.spent
     FROM r

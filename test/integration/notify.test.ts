@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { recordHistory } from '../helpers/histories.js';
 import { openSse } from '../helpers/sse.js';
+import { formatAmount } from '../../lib/templates.js';
 
 let h: Harness;
 let token: string;
@@ -236,5 +237,135 @@ describe('notifications end to end (real worker, outbox provider)', () => {
         WHERE d.notification_id = ${sent.body.id} AND o.channel = 'sms'`)) ?? undefined,
     );
     expect(sms).toMatch(/^Hi Sam, Rent is due tomorrow\. \(org-/);
+  });
+
+  it('sends the seed’s message for each rule type, in the customer’s locale where the organisation has one', async () => {
+    const metadata = {
+      alert_type: 'goal',
+      goal_id: '00000000-0000-4000-8000-0000000000aa',
+      goal_name: 'Emergency fund',
+      milestone: 75,
+      progress: 80,
+      current_amount: '4000.00',
+      target_amount: '5000.00',
+      currency: 'USD',
+    };
+    const send = (customerId: string, key: string) =>
+      h.call('POST', '/api/v1/notifications', {
+        token,
+        body: {
+          customer_id: customerId,
+          kind: 'goal_milestone',
+          title: 'Goal 75% reached',
+          message: "Your goal 'Emergency fund' has reached 80% completion!",
+          dedup_key: key,
+          channels: ['email', 'sms'],
+          metadata,
+        },
+      });
+    const outbox = (notificationId: string) =>
+      eventually(async () => {
+        const rows = await h.db.any(sql.unsafe`
+          SELECT o.channel, o.subject, o.body_text, o.body_html FROM outbox_messages o
+          JOIN notification_deliveries d ON d.id = o.delivery_id
+          WHERE d.notification_id = ${notificationId} ORDER BY o.channel`);
+        return rows.length === 2 ? Object.fromEntries(rows.map((r) => [r.channel, r])) : undefined;
+      });
+
+    const english = await customer('n-locale-en');
+    const sent = await outbox((await send(english, 'goal-en')).body.id);
+    expect(sent.sms.body_text).toBe('Goal "Emergency fund" reached 80%!');
+    expect(sent.email.subject).toBe('Goal 75% reached');
+    expect(sent.email.body_html).toContain('<h2>Goal 75% reached</h2>');
+    expect(sent.email.body_text).toContain('Goal: Emergency fund');
+    expect(sent.email.body_text).toContain('Saved: $4,000.00 of $5,000.00');
+
+    // The organisation's Spanish SMS for goals; a Mexican customer gets it, by language.
+    const es = await h.call('POST', '/api/v1/notification-templates', {
+      token,
+      body: {
+        kind: 'goal_milestone',
+        channel: 'sms',
+        locale: 'es',
+        body: 'Meta "{{metadata.goal_name}}": {{metadata.progress}}% ({{money metadata.current_amount metadata.currency}})',
+      },
+    });
+    expect(es.body).toMatchObject({ locale: 'es', version: 1, active: false });
+    await h.call('POST', `/api/v1/notification-templates/${es.body.id}/activate`, { token });
+    const spanish = await customer('n-locale-es');
+    const prefs = await h.call('PUT', `/api/v1/customers/${spanish}/preferences`, {
+      token,
+      body: { locale: 'es-MX' },
+    });
+    expect(prefs.body.locale).toBe('es-MX');
+    const mexican = await outbox((await send(spanish, 'goal-es')).body.id);
+    expect(mexican.sms.body_text).toBe(
+      `Meta "Emergency fund": 80% (${formatAmount('4000.00', 'USD', 'es-MX')})`,
+    );
+    // No Spanish email: the built-in one.
+    expect(mexican.email.body_text).toContain('Goal: Emergency fund');
+    expect((await outbox((await send(english, 'goal-en-2')).body.id)).sms.body_text).toBe(
+      'Goal "Emergency fund" reached 80%!',
+    );
+
+    const bad = await h.call('PUT', `/api/v1/customers/${spanish}/preferences`, {
+      token,
+      body: { locale: 'not a locale' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('body.locale');
+  });
+
+  it('previews a template version or a draft against sample data, storing and sending nothing', async () => {
+    const v = await h.call('POST', '/api/v1/notification-templates', {
+      token,
+      body: {
+        kind: 'bill_reminder',
+        channel: 'sms',
+        locale: 'fr',
+        body: 'Facture {{metadata.bill_name}} : {{money metadata.amount metadata.currency}}',
+      },
+    });
+    const saved = await h.call('POST', `/api/v1/notification-templates/${v.body.id}/preview`, {
+      token,
+      body: {},
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({
+      kind: 'bill_reminder',
+      channel: 'sms',
+      locale: 'fr',
+      text: `Facture Electricity : ${formatAmount('120.00', 'USD', 'fr')}`,
+      truncated: false,
+    });
+    const given = await h.call('POST', `/api/v1/notification-templates/${v.body.id}/preview`, {
+      token,
+      body: { data: { metadata: { bill_name: 'Loyer', amount: '950', currency: 'EUR' } } },
+    });
+    expect(given.body.text).toBe(`Facture Loyer : ${formatAmount('950', 'EUR', 'fr')}`);
+
+    const builtIn = await h.call('POST', '/api/v1/notification-templates/preview', {
+      token,
+      body: { kind: 'bill_reminder', channel: 'sms' },
+    });
+    expect(builtIn.body.text).toBe('Bill "Electricity" ($120.00) due in 3 days');
+    const email = await h.call('POST', '/api/v1/notification-templates/preview', {
+      token,
+      body: { kind: 'account_threshold', channel: 'email' },
+    });
+    expect(email.body.html).toContain('<strong>Current Balance:</strong> $84.12');
+    expect(email.body.text).toContain('View Account: https://app.example.com/accounts/');
+    const long = await h.call('POST', '/api/v1/notification-templates/preview', {
+      token,
+      body: { kind: 'alert', channel: 'sms', body: '{{message}}', data: { message: 'x'.repeat(200) } },
+    });
+    expect(long.body).toMatchObject({ characters: 200, truncated: true });
+    expect(long.body.text).toHaveLength(160);
+    const broken = await h.call('POST', '/api/v1/notification-templates/preview', {
+      token,
+      body: { kind: 'alert', channel: 'sms', body: '{{#if}}' },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.details.issues[0].path).toBe('body.body');
   });
 });

@@ -80,6 +80,7 @@ function evaluateRow(row: RuleContextRow, nowMs: number, tx?: TransactionContext
         name: row.goal_name ?? '',
         current_amount: row.current_amount,
         target_amount: row.target_amount,
+        currency: row.goal_currency ?? 'USD',
       });
     case 'spending_target':
       if (row.budget_amount === null || row.spent === null || row.budget_period === null) return null;

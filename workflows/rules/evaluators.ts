@@ -128,7 +128,13 @@ export function evaluateAccountThreshold(
   };
 }
 
-export type GoalContext = { id: string; name: string; current_amount: string; target_amount: string };
+export type GoalContext = {
+  id: string;
+  name: string;
+  current_amount: string;
+  target_amount: string;
+  currency?: string;
+};
 
 export function evaluateGoal(rule: Rule<'goal'>, goal: GoalContext): Evaluation {
   const progress = percentOf(toCents(goal.current_amount), toCents(goal.target_amount));
@@ -156,6 +162,7 @@ export function evaluateGoal(rule: Rule<'goal'>, goal: GoalContext): Evaluation 
         progress,
         current_amount: goal.current_amount,
         target_amount: goal.target_amount,
+        currency: goal.currency ?? 'USD',
       },
     },
     metadata: { ...rule.metadata, milestone_notifications_sent: [...sent, ...reached].sort((a, b) => a - b) },
@@ -233,7 +240,14 @@ export function evaluateTransactionLimit(
       // Security critical: every occurrence, past quiet hours and rate limits.
       critical: true,
       dedupKey: `alert-rule:${rule.id}:tx:${tx.id}`,
-      data: { alert_type: 'transaction_limit', transaction_id: tx.id, amount: tx.amount, limit: amount },
+      data: {
+        alert_type: 'transaction_limit',
+        transaction_id: tx.id,
+        amount: tx.amount,
+        limit: amount,
+        currency: tx.currency,
+        merchant_name: tx.merchant_name,
+      },
     },
     metadata: rule.metadata,
   };
@@ -261,6 +275,7 @@ export function evaluateMerchantName(rule: Rule<'merchant_name'>, tx: Transactio
       transaction_id: tx.id,
       merchant_name: tx.merchant_name,
       amount: tx.amount,
+      currency: tx.currency,
     },
   });
   if (frequency === 'immediate')
@@ -303,7 +318,14 @@ export function evaluateDigest(rule: Rule<'merchant_name'>, today: string): Eval
       message: `Daily digest for ${d.day}: ${d.count} transaction${d.count === 1 ? '' : 's'} at ${d.merchants.join(', ')} for ${formatMoney(d.total, d.currency)}`,
       critical: false,
       dedupKey: `alert-rule:${rule.id}:digest:${d.day}`,
-      data: { alert_type: 'merchant_name', day: d.day, count: d.count, total: d.total },
+      data: {
+        alert_type: 'merchant_name',
+        day: d.day,
+        count: d.count,
+        total: d.total,
+        currency: d.currency,
+        merchants: d.merchants,
+      },
     },
     metadata: { ...rest, last_notified_day: d.day },
   };

@@ -16,6 +16,7 @@ export type RuleContextRow = {
   balance: string | null;
   account_currency: string | null;
   goal_name: string | null;
+  goal_currency: string | null;
   current_amount: string | null;
   target_amount: string | null;
   budget_name: string | null;

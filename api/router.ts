@@ -155,3 +155,12 @@ export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
       count: z.number().int(),
     }),
   });
+
+/** A page of a list that takes include_total (lib/pagination's includeTotalQuery). */
+export const pageWithTotalSchema = <T extends z.ZodTypeAny>(item: T) =>
+  pageSchema(item).extend({
+    meta: z
+      .object({ total_count: z.number().int() })
+      .optional()
+      .openapi({ description: 'With include_total=true only' }),
+  });

@@ -53,6 +53,23 @@ export const pageQuerySchema = z.object({
 
 export type PageQuery = z.infer<typeof pageQuerySchema>;
 
+/** `include_total=true`: the page also says how many rows match in all (meta.total_count), at one count's cost. */
+export const includeTotalQuery = {
+  include_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: add meta.total_count, the rows matching the filters on every page'),
+};
+
+/** Adds meta.total_count to a page when the query asked for it (`count` runs only then). */
+export async function withTotal<P extends object>(
+  page: P,
+  q: { include_total?: 'true' | 'false' | undefined },
+  count: () => Promise<number>,
+): Promise<P & { meta?: { total_count: number } }> {
+  return q.include_total === 'true' ? { ...page, meta: { total_count: await count() } } : page;
+}
+
 export type Page<T> = {
   data: T[];
   pagination: { next_cursor: string | null; has_next: boolean; count: number };

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { emitEvent } from '../../db/platform/events.js';
 import { record } from '../../commands/record.js';
 import * as contacts from '../../db/notify/contacts.js';
 import { createNotification } from '../../db/notify/notifications.js';
@@ -17,8 +18,24 @@ export function createContactActivities({ db }: ContactDeps) {
     data: Record<string, unknown>,
     key: string,
   ) =>
-    db.transaction((t) =>
-      record(t, {
+    db.transaction(async (t) => {
+      // Asking the customer is one of the case's actions: operators watching alerts see it done.
+      if (type === 'customer_contacted' && c.case_id) {
+        await emitEvent(t, {
+          orgId: c.org_id,
+          streams: ['alerts'],
+          type: 'action_completed',
+          payload: {
+            action: 'customer_contacted',
+            result: { status: 'sent', ...data },
+            contact_id: c.id,
+            case_id: c.case_id,
+            customer_id: c.customer_id,
+          },
+          dedupKey: `action_completed:customer_contacted:${key}`,
+        });
+      }
+      await record(t, {
         orgId: c.org_id,
         caseId: c.case_id,
         type,
@@ -29,8 +46,8 @@ export function createContactActivities({ db }: ContactDeps) {
           names: c.case_id ? ['notifications', `case:${c.case_id}`] : ['notifications'],
           payload: { contact_id: c.id, customer_id: c.customer_id, ...data },
         },
-      }),
-    );
+      });
+    });
 
   const load = async (orgId: string, contactId: string) => {
     const c = await contacts.getContact(db, orgId, contactId);

@@ -8,7 +8,17 @@ import * as accounts from '../../db/triage/accounts.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
-import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
+import {
+  errorResponses,
+  IdParams,
+  json,
+  jsonBody,
+  newRouter,
+  pageWithTotalSchema,
+  securedRoute,
+} from '../router.js';
+import { getCustomer } from '../../db/customers/customers.js';
+import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
 import { Currency, Money } from '../schemas.js';
 
 const AccountSchema = accounts.accountRow.omit({ org_id: true }).openapi('Account');
@@ -49,6 +59,14 @@ const routes = {
     },
     responses: { 200: json(AccountSchema, 'The account with its new balance'), ...errorResponses },
   }),
+  listOfCustomer: securedRoute('customers:read', {
+    method: 'get',
+    path: '/customers/{id}/accounts',
+    tags,
+    summary: "A customer's accounts with their balances, newest first",
+    request: { params: IdParams, query: pageQuerySchema.extend(includeTotalQuery) },
+    responses: { 200: json(pageWithTotalSchema(AccountSchema), 'Accounts'), ...errorResponses },
+  }),
   getAccount: securedRoute('customers:read', {
     method: 'get',
     path: '/accounts/{id}',
@@ -82,6 +100,19 @@ export function accountRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix:
         log: c.get('log') ?? deps.log,
       });
       return c.json(accountView(set.account), 200);
+    })
+    .openapi(routes.listOfCustomer, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const id = c.req.valid('param').id;
+      if (!(await getCustomer(db, orgId, id))) throw notFound('customer');
+      const q = c.req.valid('query');
+      const page = toPage(await accounts.listCustomerAccounts(db, orgId, id, q), q.limit);
+      return c.json(
+        await withTotal({ ...page, data: page.data.map(accountView) }, q, () =>
+          accounts.countCustomerAccounts(db, orgId, id),
+        ),
+        200,
+      );
     })
     .openapi(routes.getAccount, async (c) => {
       const row = await accounts.getAccount(db, c.get('principal').orgId, c.req.valid('param').id);

@@ -8,7 +8,7 @@ import * as alerts from '../../db/triage/alerts.js';
 import { getCustomer } from '../../db/customers/customers.js';
 import { getCaseByAlert, listCaseEvents, OUTCOME } from '../../db/triage/cases.js';
 import type { Db } from '../../db/pool.js';
-import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
 import { sendTriageCommand, startTriage } from '../../temporal/clients/triage.js';
 import { actorString } from '../../workflows/platform/actor.js';
 import { AGENT_IDS, AGENTS } from '../../workflows/triage/agents.js';
@@ -26,7 +26,7 @@ import {
   json,
   jsonBody,
   newRouter,
-  pageSchema,
+  pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
 
@@ -63,9 +63,10 @@ const routes = {
         assigned_agent: z.string().max(100).optional(),
         alert_type: z.string().max(50).optional(),
         customer_id: z.string().uuid().optional(),
+        ...includeTotalQuery,
       }),
     },
-    responses: { 200: json(pageSchema(AlertSchema), 'Alerts'), ...errorResponses },
+    responses: { 200: json(pageWithTotalSchema(AlertSchema), 'Alerts'), ...errorResponses },
   }),
   stats: securedRoute('alerts:read', {
     method: 'get',
@@ -84,9 +85,10 @@ const routes = {
       query: pageQuerySchema.extend({
         limit: z.coerce.number().int().min(1).max(100).default(20),
         status: alerts.ALERT_STATUS.optional(),
+        ...includeTotalQuery,
       }),
     },
-    responses: { 200: json(pageSchema(AlertSchema), 'Alerts'), ...errorResponses },
+    responses: { 200: json(pageWithTotalSchema(AlertSchema), 'Alerts'), ...errorResponses },
   }),
   get: securedRoute('alerts:read', {
     method: 'get',
@@ -202,9 +204,11 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
   return newRouter()
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
-      const rows = await alerts.listAlerts(db, c.get('principal').orgId, q);
+      const orgId = c.get('principal').orgId;
+      const rows = await alerts.listAlerts(db, orgId, q);
       const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
-      return c.json({ ...page, data: page.data.map(alerts.alertView) }, 200);
+      const view = { ...page, data: page.data.map(alerts.alertView) };
+      return c.json(await withTotal(view, q, () => alerts.countAlerts(db, orgId, q)), 200);
     })
     .openapi(routes.stats, async (c) => c.json(await alerts.alertStats(db, c.get('principal').orgId), 200))
     .openapi(routes.ofCustomer, async (c) => {
@@ -214,7 +218,11 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       const q = c.req.valid('query');
       const rows = await alerts.listAlerts(db, orgId, { ...q, customer_id: customerId });
       const page = toPage(rows, q.limit, (r) => [r.priority_rank, r.created_at, r.id]);
-      return c.json({ ...page, data: page.data.map(alerts.alertView) }, 200);
+      const view = { ...page, data: page.data.map(alerts.alertView) };
+      return c.json(
+        await withTotal(view, q, () => alerts.countAlerts(db, orgId, { ...q, customer_id: customerId })),
+        200,
+      );
     })
     .openapi(routes.get, async (c) => {
       const orgId = c.get('principal').orgId;

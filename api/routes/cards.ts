@@ -19,8 +19,11 @@ import {
   json,
   jsonBody,
   newRouter,
+  pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
+import { getCustomer } from '../../db/customers/customers.js';
+import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
 
 const CardStateSchema = z.object({
   card_id: z.string().uuid(),
@@ -84,6 +87,14 @@ const routes = {
     summary: 'Add a card: the full number is accepted once, hashed, and never stored or returned',
     request: { params: IdParams, body: jsonBody(CreateCard) },
     responses: { 201: json(CardSchema, 'Created'), ...conflictResponses, ...errorResponses },
+  }),
+  listOfCustomer: securedRoute('customers:read', {
+    method: 'get',
+    path: '/customers/{id}/cards',
+    tags: ['customers'],
+    summary: "A customer's cards, newest first (masked numbers)",
+    request: { params: IdParams, query: pageQuerySchema.extend(includeTotalQuery) },
+    responses: { 200: json(pageWithTotalSchema(CardSchema), 'Cards'), ...errorResponses },
   }),
   getCard: securedRoute('customers:read', {
     method: 'get',
@@ -153,6 +164,19 @@ export function cardRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: st
         commandActor(c),
       );
       return c.json(cardView(row), 201);
+    })
+    .openapi(routes.listOfCustomer, async (c) => {
+      const orgId = c.get('principal').orgId;
+      const id = c.req.valid('param').id;
+      if (!(await getCustomer(db, orgId, id))) throw notFound('customer');
+      const q = c.req.valid('query');
+      const page = toPage(await cards.listCustomerCards(db, orgId, id, q), q.limit);
+      return c.json(
+        await withTotal({ ...page, data: page.data.map(cardView) }, q, () =>
+          cards.countCustomerCards(db, orgId, id),
+        ),
+        200,
+      );
     })
     .openapi(routes.getCard, async (c) => {
       const row = await cards.getCard(db, c.get('principal').orgId, c.req.valid('param').id);

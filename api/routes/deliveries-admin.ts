@@ -10,7 +10,7 @@ import {
 import * as deliveries from '../../db/notify/deliveries.js';
 import type { Db } from '../../db/pool.js';
 import { maskDestination } from '../../lib/masking.js';
-import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { auditPiiViewed, commandActor } from '../audit.js';
@@ -22,7 +22,7 @@ import {
   json,
   jsonBody,
   newRouter,
-  pageSchema,
+  pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
 import { IsoDateTime, Uuid } from '../schemas.js';
@@ -55,8 +55,8 @@ const routes = {
     path: '/admin/deliveries/failed',
     tags,
     summary: 'Deliveries that ran out of attempts or that a provider refused: the dead letters, newest first',
-    request: { query: pageQuerySchema.extend(Filter.shape) },
-    responses: { 200: json(pageSchema(FailedDelivery), 'Failed deliveries'), ...errorResponses },
+    request: { query: pageQuerySchema.extend({ ...Filter.shape, ...includeTotalQuery }) },
+    responses: { 200: json(pageWithTotalSchema(FailedDelivery), 'Failed deliveries'), ...errorResponses },
   }),
   redeliver: securedRoute('workflows:admin', {
     method: 'post',
@@ -129,9 +129,15 @@ export function deliveryAdminRoutes(deps: {
   return newRouter()
     .openapi(routes.listFailed, async (c) => {
       const q = c.req.valid('query');
-      const rows = await deliveries.listFailed(db, c.get('principal').orgId, q);
+      const orgId = c.get('principal').orgId;
+      const rows = await deliveries.listFailed(db, orgId, q);
       const page = toPage(rows, q.limit, (d) => [d.failed_at!, d.id]);
-      return c.json({ ...page, data: await view(c, page.data) }, 200);
+      return c.json(
+        await withTotal({ ...page, data: await view(c, page.data) }, q, () =>
+          deliveries.countFailed(db, orgId, q),
+        ),
+        200,
+      );
     })
     .openapi(routes.redeliver, async (c) => {
       const { redelivery, starts } = await redeliverDelivery(

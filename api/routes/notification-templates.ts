@@ -102,11 +102,9 @@ const routes = {
           .object({
             kind: Kind,
             channel: z.enum(CHANNELS),
-            locale: Locale.nullable()
-              .optional()
-              .openapi({
-                description: 'For customers of this locale (or language); none: the default for all',
-              }),
+            locale: Locale.nullable().optional().openapi({
+              description: 'For customers of this locale (or language); none: the default for all',
+            }),
             subject: Subject,
             body: Body,
           })

@@ -4,7 +4,7 @@ import * as deliveries from '../../db/notify/deliveries.js';
 import * as notifications from '../../db/notify/notifications.js';
 import type { Db } from '../../db/pool.js';
 import { getCustomer } from '../../db/customers/customers.js';
-import { pageQuerySchema, toPage } from '../../lib/pagination.js';
+import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
 import type { Logger } from 'pino';
 import { sendNotification } from '../../commands/notify/send-notification.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
@@ -14,7 +14,15 @@ import { auditPiiViewed, auditRequest } from '../audit.js';
 import { maskDestination } from '../../lib/masking.js';
 import { forbidden, notFound } from '../errors.js';
 import { can } from '../../lib/roles.js';
-import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
+import {
+  errorResponses,
+  IdParams,
+  json,
+  jsonBody,
+  newRouter,
+  pageWithTotalSchema,
+  securedRoute,
+} from '../router.js';
 
 const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
 
@@ -75,9 +83,9 @@ const routes = {
     tags,
     request: {
       params: IdParams,
-      query: pageQuerySchema.extend({ unread: z.enum(['true', 'false']).optional() }),
+      query: pageQuerySchema.extend({ unread: z.enum(['true', 'false']).optional(), ...includeTotalQuery }),
     },
-    responses: { 200: json(pageSchema(NotificationSchema), 'Newest first'), ...errorResponses },
+    responses: { 200: json(pageWithTotalSchema(NotificationSchema), 'Newest first'), ...errorResponses },
   }),
   unread: securedRoute('notifications:read', {
     method: 'get',
@@ -162,7 +170,12 @@ export function notificationRoutes(deps: {
         unread: q.unread === 'true',
       });
       const page = toPage(rows, q.limit);
-      return c.json({ ...page, data: page.data.map(view) }, 200);
+      return c.json(
+        await withTotal({ ...page, data: page.data.map(view) }, q, () =>
+          notifications.countNotifications(db, orgId, id, { unread: q.unread === 'true' }),
+        ),
+        200,
+      );
     })
     .openapi(routes.unread, async (c) => {
       const orgId = c.get('principal').orgId;

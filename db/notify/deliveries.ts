@@ -234,6 +234,13 @@ export function listFailed(
     ORDER BY d.failed_at DESC, d.id DESC LIMIT ${f.limit + 1}`);
 }
 
+export function countFailed(db: Queryable, orgId: string, f: FailedFilter): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n
+    FROM notification_deliveries d LEFT JOIN notifications n ON n.id = d.notification_id AND n.org_id = d.org_id
+    WHERE ${failedWhere(orgId, f)}`);
+}
+
 /**
  * Failed deliveries to send again, locked for the caller's transaction (rows another
  * redelivery holds are skipped): one by id, or up to `limit` by filter.

@@ -72,6 +72,19 @@ export function listNotifications(
     ORDER BY created_at DESC, id DESC LIMIT ${page.limit + 1}`);
 }
 
+/** How many notifications a customer has (unread only, if asked): a list's include_total. */
+export function countNotifications(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  f: { unread?: boolean | undefined },
+): Promise<number> {
+  const unread = f.unread ? sql.fragment`AND read_at IS NULL` : sql.fragment``;
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n FROM notifications
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND deleted_at IS NULL ${unread}`);
+}
+
 export function unreadCount(db: Queryable, orgId: string, customerId: string): Promise<number> {
   return db.oneFirst(sql.type(z.object({ n: z.number() }))`
     SELECT count(*)::int AS n FROM notifications

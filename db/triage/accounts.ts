@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { keysetAfter } from '../keyset.js';
 import type { Queryable } from '../pool.js';
 import { POSTING_STATUSES } from '../../workflows/triage/ledger.js';
 
@@ -105,4 +106,22 @@ export function ownersOf(
     SELECT 'card', k.id, k.customer_id, k.account_id, a.currency
     FROM cards k LEFT JOIN accounts a ON a.org_id = k.org_id AND a.id = k.account_id
     WHERE k.org_id = ${orgId} AND k.id = ANY(${sql.array([...ids.cards], 'uuid')})`);
+}
+
+/** A customer's accounts, newest first (keyset). */
+export function listCustomerAccounts(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<readonly AccountRow[]> {
+  return db.any(sql.type(accountRow)`
+    SELECT ${columns} FROM accounts
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND ${keysetAfter(page.cursor)}
+    ORDER BY created_at DESC, id DESC LIMIT ${page.limit + 1}`);
+}
+
+export function countCustomerAccounts(db: Queryable, orgId: string, customerId: string): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n FROM accounts WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
 }

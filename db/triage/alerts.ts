@@ -167,29 +167,40 @@ export const ALERT_KEY: KeyColumn[] = [
   { column: sql.fragment`id`, type: 'uuid' },
 ];
 
-/** Highest priority first, then newest. */
-export function listAlerts(
-  db: Queryable,
-  orgId: string,
-  f: {
-    limit: number;
-    cursor?: string | undefined;
-    priority?: string | undefined;
-    status?: string | undefined;
-    assigned_agent?: string | undefined;
-    alert_type?: string | undefined;
-    customer_id?: string | undefined;
-  },
-): Promise<readonly AlertRow[]> {
-  const where = [sql.fragment`org_id = ${orgId}`, keysetAfter(f.cursor, ALERT_KEY)];
+export type AlertFilter = {
+  priority?: string | undefined;
+  status?: string | undefined;
+  assigned_agent?: string | undefined;
+  alert_type?: string | undefined;
+  customer_id?: string | undefined;
+};
+
+function alertWhere(orgId: string, f: AlertFilter) {
+  const where = [sql.fragment`org_id = ${orgId}`];
   if (f.priority) where.push(sql.fragment`priority = ${f.priority}`);
   if (f.status) where.push(sql.fragment`status = ${f.status}`);
   if (f.assigned_agent) where.push(sql.fragment`assigned_agent = ${f.assigned_agent}`);
   if (f.alert_type) where.push(sql.fragment`alert_type = ${f.alert_type}`);
   if (f.customer_id) where.push(sql.fragment`customer_id = ${f.customer_id}`);
+  return where;
+}
+
+/** Highest priority first, then newest. */
+export function listAlerts(
+  db: Queryable,
+  orgId: string,
+  f: AlertFilter & { limit: number; cursor?: string | undefined },
+): Promise<readonly AlertRow[]> {
+  const where = [...alertWhere(orgId, f), keysetAfter(f.cursor, ALERT_KEY)];
   return db.any(sql.type(alertRow)`
     SELECT ${columns} FROM alerts WHERE ${sql.join(where, sql.fragment` AND `)}
     ORDER BY priority_rank DESC, created_at DESC, id DESC LIMIT ${f.limit + 1}`);
+}
+
+/** How many alerts the filter matches (a list's include_total). */
+export function countAlerts(db: Queryable, orgId: string, f: AlertFilter): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n FROM alerts WHERE ${sql.join(alertWhere(orgId, f), sql.fragment` AND `)}`);
 }
 
 /** Assigns an open or assigned alert; null when it is resolved or closed (or not found). */

@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { keysetAfter } from '../keyset.js';
 import type { Queryable } from '../pool.js';
 
 export const cardRow = z.object({
@@ -68,4 +69,22 @@ export function unfreezeCard(db: Queryable, orgId: string, id: string): Promise<
   return db.maybeOne(sql.type(cardRow)`
     UPDATE cards SET status = 'active', frozen_reason = NULL, frozen_until = NULL, updated_at = now()
     WHERE org_id = ${orgId} AND id = ${id} AND status = 'frozen' RETURNING ${columns}`);
+}
+
+/** A customer's cards, newest first (keyset). */
+export function listCustomerCards(
+  db: Queryable,
+  orgId: string,
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<readonly CardRow[]> {
+  return db.any(sql.type(cardRow)`
+    SELECT ${columns} FROM cards
+    WHERE org_id = ${orgId} AND customer_id = ${customerId} AND ${keysetAfter(page.cursor)}
+    ORDER BY created_at DESC, id DESC LIMIT ${page.limit + 1}`);
+}
+
+export function countCustomerCards(db: Queryable, orgId: string, customerId: string): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT count(*)::int AS n FROM cards WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
 }

@@ -80,4 +80,64 @@ describe('operators working a queue and a customer', () => {
     const other = await queue();
     expect((await h.call('GET', `/api/v1/customers/${ana}/alerts`, { token: other.token })).status).toBe(404);
   });
+
+  it("lists a customer's cards and accounts, with totals on request, and keeps totals to the filters", async () => {
+    const { token, ana, ben } = await queue();
+    const account = async (customer: string, type: string) =>
+      (
+        await h.call('POST', `/api/v1/customers/${customer}/accounts`, {
+          token,
+          body: { account_type: type },
+        })
+      ).body;
+    const checking = await account(ana, 'checking');
+    const savings = await account(ana, 'savings');
+    await account(ben, 'checking');
+    const card = await h.call('POST', `/api/v1/customers/${ana}/cards`, {
+      token,
+      body: {
+        card_number: '4111111111111111',
+        expiry_month: 12,
+        expiry_year: 2030,
+        card_type: 'debit',
+        account_id: checking.id,
+      },
+    });
+    expect(card.status).toBe(201);
+
+    const accounts = await h.call('GET', `/api/v1/customers/${ana}/accounts?limit=1&include_total=true`, {
+      token,
+    });
+    expect(accounts.status).toBe(200);
+    expect(accounts.body.data.map((a: { id: string }) => a.id)).toEqual([savings.id]);
+    expect(accounts.body.meta).toEqual({ total_count: 2 });
+    const rest = await h.call(
+      'GET',
+      `/api/v1/customers/${ana}/accounts?include_total=true&cursor=${accounts.body.pagination.next_cursor as string}`,
+      { token },
+    );
+    expect(rest.body.data.map((a: { id: string }) => a.id)).toEqual([checking.id]);
+    expect(rest.body.meta).toEqual({ total_count: 2 });
+    // Without asking, no count is made.
+    expect((await h.call('GET', `/api/v1/customers/${ana}/accounts`, { token })).body.meta).toBeUndefined();
+
+    const cards = await h.call('GET', `/api/v1/customers/${ana}/cards?include_total=true`, { token });
+    expect(cards.body.data).toEqual([
+      expect.objectContaining({ id: card.body.id, masked_number: '****1111' }),
+    ]);
+    expect(cards.body.meta).toEqual({ total_count: 1 });
+    expect((await h.call('GET', `/api/v1/customers/${ben}/cards`, { token })).body.data).toEqual([]);
+
+    const critical = await h.call('GET', '/api/v1/alerts?priority=critical&include_total=true&limit=1', {
+      token,
+    });
+    expect(critical.body.meta).toEqual({ total_count: 1 });
+    const anas = await h.call('GET', `/api/v1/customers/${ana}/alerts?include_total=true`, { token });
+    expect(anas.body.meta).toEqual({ total_count: 2 });
+    const notes = await h.call('GET', `/api/v1/customers/${ana}/notifications?include_total=true`, { token });
+    expect(notes.body.meta).toEqual({ total_count: 0 });
+    expect(
+      (await h.call('GET', `/api/v1/customers/${ana}/accounts?include_total=yes`, { token })).status,
+    ).toBe(400);
+  });
 });

@@ -87,6 +87,14 @@ describe('triage end to end (real Postgres, Temporal and worker)', () => {
     expect(stream.events.some((e) => e.event === 'action_completed' && e.data.action === 'card_frozen')).toBe(
       true,
     );
+    const contacted = await eventually(async () =>
+      stream.events.find((e) => e.event === 'action_completed' && e.data.action === 'customer_contacted'),
+    );
+    expect(contacted.data).toMatchObject({
+      case_id: expect.any(String),
+      customer_id: fixture.customer.id,
+      result: { status: 'sent', channel: 'sms', notification_id: expect.any(String) },
+    });
     const ids = stream.events.filter((e) => e.id).map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     await stream.close();

@@ -198,7 +198,10 @@ export function createNotifyActivities(deps: NotifyDeps) {
     }): Promise<{ providerMessageId: string | null; provider: string | null }> {
       const d = await deliveries.getDelivery(db, input.orgId, input.deliveryId);
       if (!d) throw ApplicationFailure.nonRetryable(`delivery ${input.deliveryId} not found`, 'NotFound');
-      if (FINAL.has(d.status)) return { providerMessageId: d.provider_message_id, provider: d.provider }; // a retry after success
+      // A retry after the outcome was recorded (the worker died before answering): the same answer.
+      if (d.status === 'failed')
+        throw ApplicationFailure.nonRetryable(d.error_text ?? 'failed', d.error_code ?? 'Failed');
+      if (FINAL.has(d.status)) return { providerMessageId: d.provider_message_id, provider: d.provider };
       if (d.channel === 'in_app') return { providerMessageId: null, provider: null };
       const channel = d.channel;
       const n = await getNotification(db, input.orgId, d.notification_id);
@@ -358,16 +361,17 @@ export function createNotifyActivities(deps: NotifyDeps) {
       };
     },
 
-    /** After the last attempt: the delivery failed (unless something final was recorded meanwhile). */
-    async failDelivery(input: { orgId: string; deliveryId: string; error: string }) {
-      const d = await deliveries.getDelivery(db, input.orgId, input.deliveryId);
-      if (!d || FINAL.has(d.status)) return;
-      await deliveries.updateDelivery(db, input.orgId, d.id, {
-        status: 'failed',
-        error_text: input.error,
-        stamp: 'failed_at',
-      });
-      countDelivery(d.channel, 'failed');
+    /** After a round's last attempt: the delivery failed (see failRound for what it leaves alone). */
+    async failDelivery(input: { orgId: string; deliveryId: string; error: string; round?: number }) {
+      const channel = await deliveries.failRound(
+        db,
+        input.orgId,
+        input.deliveryId,
+        input.round ?? 0,
+        input.error,
+      );
+      if (!channel) return;
+      countDelivery(channel, 'failed');
     },
   };
 }

@@ -152,6 +152,26 @@ export async function updateDelivery(
     UPDATE notification_deliveries SET ${sql.join(sets, sql.fragment`, `)} WHERE org_id = ${orgId} AND id = ${id}`);
 }
 
+/**
+ * After a round's last attempt: the delivery failed, unless something final was recorded
+ * meanwhile or an operator already started a later round (`round` = its redeliveries then).
+ * Returns the channel when it changed.
+ */
+export function failRound(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  round: number,
+  error: string,
+): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ channel: z.string() }))`
+    UPDATE notification_deliveries
+    SET status = 'failed', error_text = ${error}, failed_at = now(), updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id} AND redeliveries = ${round}
+      AND status NOT IN ('sent', 'delivered', 'failed', 'bounced', 'suppressed')
+    RETURNING channel`);
+}
+
 export function lastAttempt(db: Queryable, orgId: string, deliveryId: string): Promise<AttemptRow | null> {
   return db.maybeOne(sql.type(attemptRow)`
     SELECT delivery_id, attempt, outcome, http_status, error_code, error_text, created_at FROM notification_attempts

@@ -71,9 +71,9 @@ export function startRedelivery(
     {
       workflowId: redeliverWorkflowId(r.deliveryId, r.n),
       taskQueue: taskQueue('notify', o.prefix),
-      args: [{ orgId: r.orgId, deliveryId: r.deliveryId, channel: r.channel }] satisfies Parameters<
-        typeof redeliverNotification
-      >,
+      args: [
+        { orgId: r.orgId, deliveryId: r.deliveryId, channel: r.channel, round: r.n },
+      ] satisfies Parameters<typeof redeliverNotification>,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       priority: taskPriority('normal', r.orgId),
       typedSearchAttributes: [

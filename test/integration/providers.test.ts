@@ -3,6 +3,7 @@ import { EventWebhookHeader } from '@sendgrid/eventwebhook';
 import { sql } from 'slonik';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as deliveryRows from '../../db/notify/deliveries.js';
 import * as health from '../../db/notify/provider-health.js';
 import { sendgridProvider } from '../../activities/notify/providers/sendgrid.js';
 import { twilioProvider } from '../../activities/notify/providers/twilio.js';
@@ -412,5 +413,23 @@ describe('failed deliveries (the dead letters)', () => {
     const audit = await h.db.anyFirst(sql.unsafe`
       SELECT action FROM audit_events WHERE org_id = ${orgId} AND resource_id = ${d.id} AND action = 'delivery.redelivered'`);
     expect(audit).toEqual(['delivery.redelivered']);
+  });
+
+  it("leaves a later round alone when an earlier round's failure is recorded late", async () => {
+    sendgrid.script(sendgridAnswers.error(400, 'The to email does not contain a valid address.'));
+    const d = await deliver('email');
+    // The operator's second round is pending (its run not yet started) when the first run's
+    // last step, recording the failure, arrives.
+    await h.db.transaction((t) => deliveryRows.markRedelivering(t, orgId, [d.id]));
+    expect(await deliveryRows.failRound(h.db, orgId, d.id, 0, 'late')).toBeNull();
+    expect(await deliveryRows.getDelivery(h.db, orgId, d.id)).toMatchObject({
+      status: 'pending',
+      redeliveries: 1,
+    });
+    expect(await deliveryRows.failRound(h.db, orgId, d.id, 1, 'the second round failed')).toBe('email');
+    expect(await deliveryRows.getDelivery(h.db, orgId, d.id)).toMatchObject({
+      status: 'failed',
+      error_text: 'the second round failed',
+    });
   });
 });

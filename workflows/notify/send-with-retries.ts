@@ -32,12 +32,14 @@ const senders: Record<SendChannel, Activities> = {
 /**
  * Sends one delivery with its channel's attempts, waiting out an open circuit (that is not a
  * failure of this message). After the last attempt the delivery is recorded as failed: the
- * dead letter an operator can list and send again. Null when it failed.
+ * dead letter an operator can list and send again. Null when it failed. `round` is how many times
+ * an operator has sent it again (0 first): a late failure of an earlier round leaves a later one be.
  */
 export async function sendWithRetries(
   orgId: string,
   channel: SendChannel,
   deliveryId: string,
+  round = 0,
 ): Promise<{ provider: string | null } | null> {
   for (;;) {
     try {
@@ -51,7 +53,7 @@ export async function sendWithRetries(
         await sleep(Number.isNaN(retryAt) ? 60_000 : Math.max(retryAt - Date.now(), 1_000));
         continue;
       }
-      await failDelivery({ orgId, deliveryId, error: cause?.message ?? err.message });
+      await failDelivery({ orgId, deliveryId, round, error: cause?.message ?? err.message });
       return null;
     }
   }

@@ -14,9 +14,11 @@ import { TokenService } from './auth/tokens.js';
 import {
   ConflictError,
   InvalidReferenceError,
+  UnprocessableFieldError,
   NotFoundError,
   UnprocessableError,
 } from '../lib/domain-errors.js';
+import { allowedMethods } from './allowed-methods.js';
 import { ApiError, notFound, unauthorized } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
@@ -320,12 +322,28 @@ export function createApp(deps: AppDeps) {
       title: 'Sentinel API',
       version: '1',
       description:
-        'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }.',
+        'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }. ' +
+        'A 400 is input this document refuses, with the field paths; text never holds U+0000. A 422 is ' +
+        'input this document allows that names a record your organisation does not have, or that ' +
+        'cannot be processed now (details name the fields). A method a path does not declare is a 405 ' +
+        'with Allow.',
     },
   });
   app.route('/', docsRoutes(`${API_BASE}/openapi.json`));
 
+  let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
+    // Built on the first miss, when every route is registered.
+    allowed ??= allowedMethods(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.length)
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${c.req.path}; it answers ${methods.join(', ')}`,
+        undefined,
+        { Allow: methods.join(', ') },
+      );
     throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
   });
 
@@ -348,12 +366,20 @@ export function createApp(deps: AppDeps) {
       apiError = new ApiError(422, 'unprocessable', err.message);
     } else if (err instanceof NotFoundError) {
       apiError = notFound(err.what);
-    } else if (err instanceof InvalidReferenceError) {
-      apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
-        issues: [{ path: err.field, message: err.message, code: 'invalid_reference' }],
-      });
+    } else if (err instanceof UnprocessableFieldError) {
+      // Valid as the document says, but naming a record this organisation does not have, or a
+      // value no schema can check (a card number's check digit).
+      apiError = new ApiError(
+        422,
+        'unprocessable',
+        err instanceof InvalidReferenceError
+          ? 'The request names records you do not have'
+          : 'The request cannot be processed',
+        { issues: [{ path: err.field, message: err.message, code: err.code }] },
+      );
     } else if (err instanceof InvalidCursorError) {
-      apiError = new ApiError(400, 'validation_failed', 'The request is not valid', {
+      // Of the documented form, but not a cursor this server gave out.
+      apiError = new ApiError(422, 'unprocessable', 'The cursor is not one this list gave out', {
         issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
       });
     } else if (dependencyDown(err)) {

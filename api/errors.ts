@@ -1,9 +1,10 @@
 import type { ZodError } from 'zod';
+import type { UNPROCESSABLE } from '../lib/domain-errors.js';
 
 /** The one error shape every route answers with: { error: { code, message, details?, requestId } }. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -30,6 +31,11 @@ export function validationError(location: string, error: ZodError): ApiError {
     message: i.message,
     code: i.code,
   }));
+  const documentAllows = error.issues.every(
+    (i) => i.code === 'custom' && (i.params as typeof UNPROCESSABLE | undefined)?.unprocessable,
+  );
+  if (documentAllows)
+    return new ApiError(422, 'unprocessable', 'The request cannot be processed', { issues });
   return new ApiError(400, 'validation_failed', 'The request is not valid', { issues });
 }
 

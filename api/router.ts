@@ -107,6 +107,11 @@ export const errorResponses = {
     description: 'Not found in your organisation',
     content: { 'application/json': { schema: ErrorSchema } },
   },
+  422: {
+    description:
+      'Allowed by this document, but it cannot be processed: a record your organisation does not have, a cursor this server did not give out, a value no schema can check (details name the fields)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 } as const;
 
 export const conflictResponses = {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_FREEZE_HOURS } from '../workflows/triage/messages.js';
+import { Chars, Text } from './schemas.js';
 
 /**
  * What each workflow accepts by signal, for operators signalling through the admin API: the
@@ -7,16 +8,12 @@ import { MAX_FREEZE_HOURS } from '../workflows/triage/messages.js';
  * signal that carries an actor gets the caller's, never one from the body. Keep in step with
  * the `defineSignal` declarations in workflows/<context>/messages.ts.
  */
-const actor = z.string().max(200).optional();
+const actor = Chars(200).optional();
 const none = z.tuple([]);
 export const WORKFLOW_SIGNALS: Record<string, Record<string, { args: z.ZodTypeAny; actor: boolean }>> = {
   cardFreeze: {
     unfreeze: {
-      args: z.tuple([
-        z
-          .object({ reason: z.string().trim().min(1).max(500), actor, hold: z.string().max(200).optional() })
-          .strict(),
-      ]),
+      args: z.tuple([z.object({ reason: Text(500), actor, hold: Chars(200).optional() }).strict()]),
       actor: true,
     },
     extend: {
@@ -46,8 +43,8 @@ export const WORKFLOW_SIGNALS: Record<string, Record<string, { args: z.ZodTypeAn
           .object({
             deliveryId: z.string().uuid(),
             status: z.enum(['delivered', 'bounced', 'failed', 'spam_report']),
-            errorCode: z.string().max(100).nullable().optional(),
-            reason: z.string().max(500).nullable().optional(),
+            errorCode: Chars(100).nullable().optional(),
+            reason: Chars(500).nullable().optional(),
           })
           .strict(),
       ]),

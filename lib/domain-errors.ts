@@ -19,13 +19,28 @@ export class NotFoundError extends Error {
   }
 }
 
-/** A field names something that is not there for this caller (a 400 naming the field). */
-export class InvalidReferenceError extends Error {
-  override name = 'InvalidReferenceError';
+/** A field is as the document allows, but its value cannot be used (a 422 naming the field). */
+export class UnprocessableFieldError extends Error {
+  override name = 'UnprocessableFieldError';
   constructor(
     readonly field: string,
     message: string,
+    readonly code: string,
   ) {
     super(message);
   }
 }
+
+/** A field names something that is not there for this caller (a 422 naming the field). */
+export class InvalidReferenceError extends UnprocessableFieldError {
+  override name = 'InvalidReferenceError';
+  constructor(field: string, message: string) {
+    super(field, message, 'not_found');
+  }
+}
+
+/**
+ * The params of a validation issue the API document cannot state (a dialling plan, an order, a
+ * total): input failing only such checks is a 422, not a 400, since the document allows it.
+ */
+export const UNPROCESSABLE = { unprocessable: true } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNPROCESSABLE } from './domain-errors.js';
 
 /**
  * Keyset pagination shared by every list: `?limit=&cursor=`, newest first. The cursor is opaque
@@ -40,13 +41,15 @@ export const pageQuerySchema = z.object({
   cursor: z
     .string()
     .max(512)
+    .regex(/^[\w-]*$/, 'invalid cursor')
     .optional()
     .superRefine((c, ctx) => {
       if (c === undefined) return;
       try {
         decodeCursor(c);
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'invalid cursor' });
+        // Of the documented form, but not one this API gave out.
+        ctx.addIssue({ code: 'custom', message: 'invalid cursor', params: UNPROCESSABLE });
       }
     }),
 });

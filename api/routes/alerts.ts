@@ -29,6 +29,7 @@ import {
   pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
+import { Chars, Text } from '../schemas.js';
 
 const AlertSchema = alerts.alertRow.omit({ org_id: true, priority_rank: true }).openapi('Alert');
 
@@ -44,8 +45,8 @@ const TriageSchema = z
   .openapi('Triage');
 
 const ActionItem = z.union([
-  z.string().trim().min(1).max(200),
-  z.object({ type: z.string().trim().min(1).max(50), details: z.record(z.unknown()).optional() }).strict(),
+  Text(200),
+  z.object({ type: Text(50), details: z.record(z.unknown()).optional() }).strict(),
 ]);
 
 const tags = ['alerts'];
@@ -60,8 +61,8 @@ const routes = {
         limit: z.coerce.number().int().min(1).max(100).default(20),
         priority: alerts.PRIORITY.optional(),
         status: alerts.ALERT_STATUS.optional(),
-        assigned_agent: z.string().max(100).optional(),
-        alert_type: z.string().max(50).optional(),
+        assigned_agent: Chars(100).optional(),
+        alert_type: Chars(50).optional(),
         customer_id: z.string().uuid().optional(),
         ...includeTotalQuery,
       }),
@@ -115,7 +116,7 @@ const routes = {
     request: {
       params: IdParams,
       headers: IdempotencyHeaders,
-      body: jsonBody(z.object({ agent: z.string().trim().min(1).max(100) }).strict()),
+      body: jsonBody(z.object({ agent: Text(100) }).strict()),
     },
     responses: { 200: json(AlertSchema, 'Assigned'), ...conflictResponses, ...errorResponses },
   }),
@@ -129,7 +130,7 @@ const routes = {
       body: jsonBody(
         z
           .object({
-            resolution: z.string().trim().min(1).max(2000),
+            resolution: Text(2000),
             actions_taken: z.array(ActionItem).max(50).default([]),
             outcome: OUTCOME.optional(),
           })
@@ -145,7 +146,7 @@ const routes = {
     request: {
       params: IdParams,
       headers: IdempotencyHeaders,
-      body: jsonBody(z.object({ note: z.string().trim().min(1).max(4000) }).strict()),
+      body: jsonBody(z.object({ note: Text(4000) }).strict()),
     },
     responses: {
       201: json(z.object({ added: z.literal(true) }), 'Added to the case timeline'),

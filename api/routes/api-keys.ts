@@ -10,6 +10,7 @@ import { revokeApiKey } from '../../commands/platform/revoke-api-key.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, pageSchema, securedRoute } from '../router.js';
+import { Text } from '../schemas.js';
 
 const ApiKeySchema = keys.apiKeyRow.omit({ org_id: true }).openapi('ApiKey');
 
@@ -18,7 +19,7 @@ const create = securedRoute('api_keys:manage', {
   path: '/api-keys',
   tags: ['api keys'],
   summary: 'Create a service key; its secret is shown once',
-  request: { body: jsonBody(z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) })) },
+  request: { body: jsonBody(z.object({ name: Text(100), role: z.enum(ROLES) })) },
   responses: { 201: json(ApiKeySchema.extend({ key: z.string() }), 'Created'), ...errorResponses },
 });
 

@@ -5,13 +5,13 @@ import type { Db } from '../../db/pool.js';
 import { encodeCursor, pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { auditRequest } from '../audit.js';
 import { errorResponses, json, newRouter, pageSchema, securedRoute } from '../router.js';
-import { IsoDateTime } from '../schemas.js';
+import { Chars, IsoDateTime } from '../schemas.js';
 
 const Filters = z.object({
-  actor_id: z.string().max(200).optional(),
-  action: z.string().max(100).optional(),
-  resource_type: z.string().max(100).optional(),
-  resource_id: z.string().max(200).optional(),
+  actor_id: Chars(200).optional(),
+  action: Chars(100).optional(),
+  resource_type: Chars(100).optional(),
+  resource_id: Chars(200).optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
 });

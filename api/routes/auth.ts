@@ -6,6 +6,7 @@ import type { SessionService } from '../auth/sessions.js';
 import { ApiError, unauthorized } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter } from '../router.js';
 import { UserSchema } from './users.js';
+import { Email } from '../schemas.js';
 
 const TokenPairSchema = z
   .object({
@@ -21,7 +22,7 @@ const login = createRoute({
   path: '/auth/login',
   tags: ['auth'],
   request: {
-    body: jsonBody(z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1024) })),
+    body: jsonBody(z.object({ email: Email(), password: z.string().min(1).max(1024) })),
   },
   responses: {
     200: json(TokenPairSchema.extend({ user: UserSchema }), 'Signed in'),

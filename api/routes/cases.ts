@@ -15,6 +15,7 @@ import {
   newRouter,
   securedRoute,
 } from '../router.js';
+import { Text } from '../schemas.js';
 
 export const CaseSchema = caseRow.omit({ org_id: true }).openapi('Case');
 
@@ -28,7 +29,7 @@ const routes = {
     request: {
       params: IdParams,
       headers: IdempotencyHeaders,
-      body: jsonBody(z.object({ reason: z.string().trim().min(1).max(2000) }).strict()),
+      body: jsonBody(z.object({ reason: Text(2000) }).strict()),
     },
     responses: { 200: json(CaseSchema, 'Reopened'), ...conflictResponses, ...errorResponses },
   }),

@@ -4,13 +4,14 @@ import type { Db } from '../../db/pool.js';
 import { auditRequest } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
+import { Chars } from '../schemas.js';
 
 const base64 = z
   .string()
   .max(4_000_000)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const PayloadJson = z
-  .object({ metadata: z.record(z.string().max(200), base64).default({}), data: base64.optional() })
+  .object({ metadata: z.record(Chars(200), base64).default({}), data: base64.optional() })
   .openapi('Payload');
 const Payloads = z.object({ payloads: z.array(PayloadJson).max(1000) });
 
@@ -23,7 +24,10 @@ const route = (op: 'encode' | 'decode', summary: string) =>
     description:
       'The Temporal codec-server protocol, for the Web UI (Settings → Codec Server: `<api>/api/v1/codec`) and the CLI (`--codec-endpoint … --codec-auth "Bearer <token>"`). Only when TEMPORAL_PAYLOAD_ENCRYPTION is on.',
     request: { body: jsonBody(Payloads) },
-    responses: { 200: json(Payloads, 'The payloads'), ...errorResponses },
+    responses: {
+      200: json(Payloads, 'The payloads'),
+      ...errorResponses,
+    },
   });
 
 const routes = {
@@ -55,9 +59,10 @@ export function codecRoutes(deps: { db: Db; codec: PayloadCodec | undefined }) {
   return newRouter()
     .openapi(routes.decode, async (c) => {
       const { payloads } = c.req.valid('json');
+      const open = codec();
       let decoded: Payload[];
       try {
-        decoded = await codec().decode(payloads.map(fromJson));
+        decoded = await open.decode(payloads.map(fromJson));
       } catch (err) {
         throw new ApiError(422, 'unprocessable', (err as Error).message);
       }

@@ -25,6 +25,7 @@ import {
   newRouter,
   securedRoute,
 } from '../router.js';
+import { Chars } from '../schemas.js';
 
 export { contactWorkflowId };
 
@@ -65,7 +66,7 @@ const routes = {
             customer_id: z.string().uuid(),
             communication_type: z.enum(['email', 'sms', 'phone']),
             template: z.enum(Object.keys(CONTACT_TEMPLATES) as [string, ...string[]]),
-            variables: z.record(z.union([z.string().max(500), z.number()])).default({}),
+            variables: z.record(z.union([Chars(500), z.number()])).default({}),
             expect_reply: z.boolean().default(false),
             reply_timeout_hours: z
               .number()

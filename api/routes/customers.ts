@@ -21,7 +21,7 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import { Address, IsoDate, TimeZone } from '../schemas.js';
+import { Address, Chars, Email, IsoDate, Text, TimeZone } from '../schemas.js';
 
 const KYC = z.enum(['pending', 'verified', 'rejected', 'expired']);
 const RISK = z.enum(['low', 'medium', 'high']);
@@ -45,9 +45,9 @@ const CustomerSchema = customers.customerRow
   .openapi('Customer');
 
 const CustomerFields = {
-  first_name: z.string().trim().min(1).max(100),
-  last_name: z.string().trim().min(1).max(100),
-  email: z.string().email().max(320).nullable().optional(),
+  first_name: Text(100),
+  last_name: Text(100),
+  email: Email().nullable().optional(),
   phone: phoneNumber
     .openapi({ example: '+14155550101', description: 'International format; stored as E.164' })
     .nullable()
@@ -57,23 +57,23 @@ const CustomerFields = {
   national_id: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{3,31}$/, 'must be 4–32 letters, digits, spaces or dashes')
+    // Begins and ends with a letter or digit, so trimming never changes whether it matches.
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{2,30}[A-Za-z0-9]$/, 'must be 4–32 letters, digits, spaces or dashes')
     .nullable()
     .optional(),
   address: Address.nullable().optional(),
   kyc_status: KYC.optional(),
   risk_profile: RISK.optional(),
-  segment: z.string().max(50).nullable().optional(),
+  segment: Chars(50).nullable().optional(),
   timezone: TimeZone.optional(),
 };
-const CreateCustomer = z
-  .object({ external_id: z.string().trim().min(1).max(100), ...CustomerFields })
-  .strict();
+const CreateCustomer = z.object({ external_id: Text(100), ...CustomerFields }).strict();
 const PatchCustomer = z
   .object(CustomerFields)
   .partial()
   .strict()
-  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change')
+  .openapi({ minProperties: 1 });
 
 /** A customer as this principal may see them: sealed fields opened only for roles with pii:read. */
 export const customerView = (row: customers.CustomerRow, principal: Principal, cipher: FieldCipher) => {
@@ -102,7 +102,7 @@ const routes = {
     path: '/customers',
     tags,
     summary: 'Search by name, external id or (with pii:read) email',
-    request: { query: pageQuerySchema.extend({ search: z.string().trim().min(1).max(100).optional() }) },
+    request: { query: pageQuerySchema.extend({ search: Text(100).optional() }) },
     responses: { 200: json(pageSchema(CustomerSchema), 'Customers, newest first'), ...errorResponses },
   }),
   get: securedRoute('customers:read', {

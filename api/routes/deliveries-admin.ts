@@ -79,10 +79,12 @@ const routes = {
       body: jsonBody(
         z
           .object({
-            filter: Filter.strict().refine(
-              (f) => Object.values(f).some((v) => v !== undefined),
-              'needs at least one condition: sending every failure again is never a default',
-            ),
+            filter: Filter.strict()
+              .refine(
+                (f) => Object.values(f).some((v) => v !== undefined),
+                'needs at least one condition: sending every failure again is never a default',
+              )
+              .openapi({ minProperties: 1 }),
             dry_run: z.boolean().default(false),
             limit: z.number().int().min(1).max(REDELIVER_MAX).default(100),
           })

@@ -6,7 +6,7 @@ import { startPipelineCheck } from '../../commands/platform/start-pipeline-check
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
-import { errorResponses, IdParams, json, newRouter, securedRoute } from '../router.js';
+import { errorResponses, IdempotencyHeaders, IdParams, json, newRouter, securedRoute } from '../router.js';
 
 const PipelineCheckSchema = checks.pipelineCheckRow.omit({ org_id: true }).openapi('PipelineCheck');
 
@@ -16,7 +16,7 @@ const start = securedRoute('diagnostics:run', {
   tags: ['diagnostics'],
   summary: 'Start a workflow that proves API → Temporal → worker → Postgres works',
   request: {
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeaders,
   },
   responses: {
     202: json(PipelineCheckSchema, 'Started; poll GET …/{id} until status is completed'),

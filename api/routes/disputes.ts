@@ -19,13 +19,14 @@ import {
   newRouter,
   securedRoute,
 } from '../router.js';
+import { Chars, Text } from '../schemas.js';
 
 const Evidence = z.union([
-  z.string().trim().min(1).max(2000),
+  Text(2000),
   z
     .object({
-      type: z.string().trim().min(1).max(50),
-      description: z.string().max(2000).optional(),
+      type: Text(50),
+      description: Chars(2000).optional(),
       url: z.string().url().optional(),
     })
     .strict(),

@@ -20,7 +20,7 @@ import { CHANNELS } from '../../workflows/notify/channels.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
-import { Locale } from '../schemas.js';
+import { Chars, Locale } from '../schemas.js';
 import type { Channel } from '../../workflows/notify/channels.js';
 
 const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
@@ -29,19 +29,19 @@ const compiles = (v: string | null | undefined, ctx: z.RefinementCtx) => {
   const error = v ? templateError(v) : null;
   if (error) ctx.addIssue({ code: 'custom', path: [], message: `template does not compile: ${error}` });
 };
-const Subject = z.string().max(200).nullable().optional().superRefine(compiles);
+const Subject = Chars(200).nullable().optional().superRefine(compiles);
 const Body = z.string().min(1).max(20_000).superRefine(compiles);
 
 /** What a preview renders with: the kind's sample data, each field given here replacing the sample's. */
 const PreviewData = z
   .object({
-    title: z.string().max(200),
-    message: z.string().max(5000),
+    title: Chars(200),
+    message: Chars(5000),
     metadata: z
       .record(z.unknown())
       .refine((m) => JSON.stringify(m).length <= 4096, 'must be at most 4 KiB as JSON'),
     customer: z
-      .object({ first_name: z.string().max(100), last_name: z.string().max(100) })
+      .object({ first_name: Chars(100), last_name: Chars(100) })
       .partial()
       .strict(),
   })

@@ -23,6 +23,7 @@ import {
   pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
+import { Text } from '../schemas.js';
 
 const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
 
@@ -52,9 +53,9 @@ const routes = {
           .object({
             customer_id: z.string().uuid(),
             kind: Kind,
-            title: z.string().trim().min(1).max(200),
-            message: z.string().trim().min(1).max(5000),
-            dedup_key: z.string().trim().min(1).max(200),
+            title: Text(200),
+            message: Text(5000),
+            dedup_key: Text(200),
             channels: z.array(z.enum(CHANNELS)).min(1).max(3).optional(),
             critical: z.boolean().optional().openapi({
               description:

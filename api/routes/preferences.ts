@@ -7,10 +7,11 @@ import { CHANNELS } from '../../workflows/notify/channels.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
-import { Locale, TimeZone } from '../schemas.js';
+import { documented, Locale, NullableTimeZone } from '../schemas.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
-const Kind = z.string().regex(/^[a-z0-9_]{1,50}$/, 'must be a lowercase kind such as "bill_reminder"');
+const KIND = /^[a-z0-9_]{1,50}$/;
+const Kind = z.string().regex(KIND, 'must be a lowercase kind such as "bill_reminder"');
 
 const PreferencesSchema = preferences.preferencesRow.openapi('Preferences');
 
@@ -34,7 +35,7 @@ const routes = {
           .object({
             email_enabled: z.boolean(),
             sms_enabled: z.boolean(),
-            timezone: TimeZone.nullable(),
+            timezone: NullableTimeZone,
             locale: Locale.nullable().openapi({
               description:
                 'Picks the templates in this locale (or its language), else the organisation’s default',
@@ -44,11 +45,14 @@ const routes = {
             quiet_hours_end: HHMM,
             max_per_hour: z.number().int().min(1).max(1000),
             max_per_day: z.number().int().min(1).max(10_000),
-            channels_by_kind: z.record(Kind, z.array(z.enum(CHANNELS)).max(3)),
+            channels_by_kind: documented(z.record(Kind, z.array(z.enum(CHANNELS)).max(3)), {
+              propertyNames: { pattern: KIND.source },
+            }),
           })
           .partial()
           .strict()
-          .refine((p) => Object.keys(p).length > 0, 'send at least one preference'),
+          .refine((p) => Object.keys(p).length > 0, 'send at least one preference')
+          .openapi({ minProperties: 1 }),
       ),
     },
     responses: { 200: json(PreferencesSchema, 'Saved'), ...errorResponses },

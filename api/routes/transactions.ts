@@ -21,7 +21,7 @@ import {
   pageSchema,
   securedRoute,
 } from '../router.js';
-import { Currency, IsoDateTime, Money } from '../schemas.js';
+import { Chars, Country, Currency, IsoDateTime, Money, NonZeroMoney, Text } from '../schemas.js';
 
 export const MAX_BATCH = 1000;
 const STATUS = z.enum(['pending', 'completed', 'failed', 'reversed']);
@@ -29,13 +29,13 @@ const CHANNEL = z.enum(['card_present', 'card_not_present', 'atm', 'transfer']);
 
 const TransactionInput = z
   .object({
-    external_id: z.string().trim().min(1).max(100),
+    external_id: Text(100),
     customer_id: z.string().uuid(),
     account_id: z.string().uuid().nullable().optional(),
     card_id: z.string().uuid().nullable().optional(),
-    amount: Money.refine((v) => Number(v) !== 0, 'must not be zero'),
+    amount: NonZeroMoney,
     currency: Currency.default('USD'),
-    transaction_type: z.string().trim().min(1).max(50).openapi({ example: 'purchase' }),
+    transaction_type: Text(50).openapi({ example: 'purchase' }),
     merchant_name: z.string().trim().max(200).nullable().optional(),
     merchant_category: z
       .string()
@@ -50,8 +50,8 @@ const TransactionInput = z
       .object({
         lat: z.number().min(-90).max(90),
         lon: z.number().min(-180).max(180),
-        city: z.string().max(100).optional(),
-        country: z.string().length(2).optional(),
+        city: Chars(100).optional(),
+        country: Country.optional(),
       })
       .strict()
       .nullable()
@@ -157,7 +157,7 @@ export function transactionRoutes(deps: {
         const seen = new Set<string>();
         items.forEach((t, i) => {
           if (seen.has(t.external_id)) {
-            throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+            throw new ApiError(422, 'unprocessable', 'The batch names a transaction twice', {
               issues: [
                 {
                   path: `body.transactions[${i}].external_id`,

@@ -18,6 +18,7 @@ import {
 import type { Revocations } from '../auth/revocations.js';
 import { createUser } from '../../commands/platform/create-user.js';
 import { changeUser, revokeUserAccess } from '../../commands/platform/user-access.js';
+import { Email, Text } from '../schemas.js';
 
 export const UserSchema = users.userRow.openapi('User');
 
@@ -66,8 +67,8 @@ const create = securedRoute('users:write', {
   request: {
     body: jsonBody(
       z.object({
-        email: z.string().email().max(320),
-        name: z.string().trim().min(1).max(200),
+        email: Email(),
+        name: Text(200),
         password: z.string().min(12, 'must be at least 12 characters').max(1024),
         role: z.enum(ROLES),
       }),
@@ -92,12 +93,13 @@ const update = securedRoute('users:write', {
     body: jsonBody(
       z
         .object({
-          name: z.string().trim().min(1).max(200).optional(),
+          name: Text(200).optional(),
           role: z.enum(ROLES).optional(),
           status: z.enum(['active', 'disabled']).optional(),
         })
         .strict()
-        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
+        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change')
+        .openapi({ minProperties: 1 }),
     ),
   },
   responses: { 200: json(UserSchema, 'Updated'), ...conflictResponses, ...errorResponses },

@@ -27,6 +27,7 @@ import { ApiError, notFound, validationError } from '../errors.js';
 import { WORKFLOW_SIGNALS } from '../signal-schemas.js';
 import { conflictResponses, errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
 import { Uuid } from '../schemas.js';
+import { UNPROCESSABLE } from '../../lib/domain-errors.js';
 
 const Status = z.enum(Object.keys(EXECUTION_STATUSES) as [ExecutionStatus, ...ExecutionStatus[]]);
 const Filters = z
@@ -118,7 +119,7 @@ const Cursor = z.object({
     .regex(/^[\w-]*$/, 'invalid cursor')
     // The server's page token is JSON; anything else it answers with an error the client retries
     // for seconds, so refuse it here.
-    .refine(isPageToken, 'invalid cursor')
+    .refine(isPageToken, { message: 'invalid cursor', params: UNPROCESSABLE })
     .optional()
     .openapi({ description: 'next_cursor of the previous page (base64url, at most 512 characters)' }),
 });
@@ -178,7 +179,9 @@ const routes = {
         z
           .object({
             // At least one filter: an empty one would reset every execution of the organisation.
-            query: Filters.refine((q) => Object.keys(q).length > 0, 'name at least one filter'),
+            query: Filters.refine((q) => Object.keys(q).length > 0, 'name at least one filter').openapi({
+              minProperties: 1,
+            }),
             reason: Reason,
             to: z.enum(['last-workflow-task', 'first-workflow-task']).default('last-workflow-task'),
             limit: z.number().int().min(1).max(500).default(100),
@@ -288,13 +291,13 @@ export function workflowAdminRoutes(deps: {
       throw err;
     }
   };
-  /** A page of a visibility query; a page token the server does not recognise is the client's 400. */
+  /** A page of a visibility query; a page token the server does not recognise is the client's 422. */
   const page = async <T>(f: () => Promise<T>) => {
     try {
       return await rpc(f);
     } catch (err) {
       if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT) {
-        throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+        throw new ApiError(422, 'unprocessable', 'The cursor is not one this list gave out', {
           issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
         });
       }

@@ -16,6 +16,9 @@ export type InteractionInput = {
   metadata?: Record<string, unknown> | undefined;
 };
 
+/** How far ahead of this server's clock an interaction's time may be (the client's clock drifts). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 export type IngestItemResult =
   | { index: number; status: 'created' | 'existing'; interaction: interactions.InteractionRow }
   | { index: number; status: 'failed'; error: { field: string; message: string; code: string } };
@@ -59,12 +62,21 @@ export async function ingestInteractions(
     const firstOfKey = new Map<string, number>();
     const repeats: { index: number; externalId: string }[] = [];
     items.forEach((item, index) => {
+      // Fields are named as the API names them.
+      if (Date.parse(item.occurred_at) > Date.now() + CLOCK_SKEW_MS) {
+        results[index] = {
+          index,
+          status: 'failed',
+          error: { field: 'timestamp', message: 'must not be in the future', code: 'in_future' },
+        };
+        return;
+      }
       const customerId = item.customer_id ?? byExternal.get(item.customer_external_id ?? '');
       if (!customerId || (item.customer_id && !known.has(item.customer_id))) {
         results[index] = {
           index,
           status: 'failed',
-          error: { field: 'customer_id', message: 'no such customer', code: 'invalid_reference' },
+          error: { field: 'customer_id', message: 'no such customer', code: 'not_found' },
         };
         return;
       }

@@ -4,7 +4,12 @@ import type { Db } from '../../db/pool.js';
 import * as accounts from '../../db/triage/accounts.js';
 import * as cards from '../../db/triage/cards.js';
 import { cardNumberHash } from '../../lib/card-hash.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/domain-errors.js';
+import {
+  ConflictError,
+  InvalidReferenceError,
+  NotFoundError,
+  UnprocessableFieldError,
+} from '../../lib/domain-errors.js';
 import { audited, type CommandActor } from '../audited.js';
 
 export type CardInput = {
@@ -16,6 +21,17 @@ export type CardInput = {
   card_type: cards.CardRow['card_type'];
 };
 
+/** Luhn check: catches typos in card numbers before they are hashed. */
+function luhn(num: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < num.length; i++) {
+    let d = Number(num[num.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
 /** Registers a customer's card by a keyed hash of its number: only the last four digits are kept. */
 export async function registerCard(
   db: Db,
@@ -24,6 +40,12 @@ export async function registerCard(
   card: CardInput,
   by: CommandActor,
 ): Promise<cards.CardRow> {
+  if (!luhn(card.card_number))
+    throw new UnprocessableFieldError(
+      'body.card_number',
+      'is not a valid card number',
+      'invalid_card_number',
+    );
   try {
     return (await audited(
       db,
@@ -34,7 +56,7 @@ export async function registerCard(
         if (card.account_id) {
           const account = await accounts.getAccount(t, orgId, card.account_id);
           if (!account || account.customer_id !== card.customer_id)
-            throw new UnprocessableError('account_id is not an account of this customer');
+            throw new InvalidReferenceError('body.account_id', 'not an account of this customer');
         }
         return cards.insertCard(t, orgId, {
           customer_id: card.customer_id,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -42,9 +43,66 @@ describe('errors', () => {
     expect(badId.body.error.details.issues[0].path).toBe('path.id');
     const badLimit = await h.call('GET', '/api/v1/users?limit=1000', { token: users.admin.token });
     expect(badLimit.body.error.details.issues[0].path).toBe('query.limit');
-    const badCursor = await h.call('GET', '/api/v1/users?cursor=garbage', { token: users.admin.token });
+    const badCursor = await h.call('GET', '/api/v1/users?cursor=not%20a%20cursor!', {
+      token: users.admin.token,
+    });
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.error.details.issues[0].path).toBe('query.cursor');
+  });
+
+  it('answers 422 for what the document allows but cannot be processed, naming the field', async () => {
+    const { users } = await h.createOrg(['admin']);
+    const token = users.admin.token;
+    // A cursor of the documented form that this server never gave out.
+    const strange = await h.call('GET', '/api/v1/users?cursor=garbage', { token });
+    expect(strange.status).toBe(422);
+    expect(strange.body.error).toMatchObject({
+      code: 'unprocessable',
+      details: { issues: [{ path: 'query.cursor' }] },
+    });
+    // A customer this organisation does not have.
+    const goal = await h.call('POST', '/api/v1/goals', {
+      token,
+      body: { customer_id: crypto.randomUUID(), name: 'Car', target_amount: '5000.00', currency: 'USD' },
+    });
+    expect(goal.status).toBe(422);
+    expect(goal.body.error.details.issues).toEqual([
+      { path: 'body.customer_id', message: 'no such customer', code: 'not_found' },
+    ]);
+    // A phone number of the documented form that no dialling plan has; a malformed one is a 400.
+    const base = { external_id: `c-${crypto.randomUUID()}`, first_name: 'Pat', last_name: 'Kim' };
+    const impossible = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { ...base, phone: '+1 555 01' },
+    });
+    expect(impossible.status).toBe(422);
+    expect(impossible.body.error.details.issues[0].path).toBe('body.phone');
+    const malformed = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { ...base, phone: '415 555' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details.issues[0].path).toBe('body.phone');
+    // One documented violation among them makes it a 400 with every issue.
+    const both = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { ...base, phone: '+1 555 01', email: 'not-an-email' },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.email',
+      'body.phone',
+    ]);
+  });
+
+  it('answers a method a path does not declare with 405 and Allow', async () => {
+    const res = await h.call('DELETE', '/api/v1/customers');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(res.body.error.code).toBe('method_not_allowed');
+    const one = await h.call('PUT', `/api/v1/alerts/${crypto.randomUUID()}`);
+    expect(one.status).toBe(405);
+    expect(one.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('answers unknown routes with the 404 envelope', async () => {

@@ -120,7 +120,7 @@ const cases: Case[] = [
     'POST',
     () => `/api/v1/customers/${customerId}/cards`,
     () => ({ card_number: '4111111111111112', expiry_month: 1, expiry_year: 2030, card_type: 'debit' }),
-    400,
+    422,
     'body.card_number',
   ],
   [
@@ -180,7 +180,7 @@ const cases: Case[] = [
     'POST',
     () => '/api/v1/transactions',
     () => ({ transactions: [tx({ external_id: 'dup' }), tx({ external_id: 'dup' })] }),
-    400,
+    422,
     'body.transactions[1].external_id',
   ],
   [

@@ -275,7 +275,7 @@ describe('bail: clients, bonds and court dates', () => {
       token: other.token,
       body: { bond_number: 'X-1', client_id: clientId, amount: '100.00', premium: '10.00' },
     });
-    expect(foreign.status).toBe(400);
+    expect(foreign.status).toBe(422);
     expect(foreign.body.error.details.issues[0].path).toBe('body.client_id');
     const bond = await writeBond(token, clientId);
     expect((await h.call('GET', `/api/v1/bail/bonds/${bond.id}`, { token: other.token })).status).toBe(404);

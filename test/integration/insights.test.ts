@@ -101,7 +101,21 @@ describe('insights: interactions, sentiment and patterns', () => {
     });
     expect(bad.status).toBe(400);
     const paths = (bad.body.error.details.issues as { path: string }[]).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.timestamp', 'body.channel', 'body.event_type']));
+    expect(paths).toEqual(expect.arrayContaining(['body.channel', 'body.event_type']));
+    // A time the document allows but this server's clock has not reached: a 422.
+    const future = await h.call('POST', '/api/v1/interactions', {
+      token,
+      body: {
+        customer_id: customerId,
+        timestamp: '2999-01-01T00:00:00Z',
+        channel: 'web',
+        event_type: 'page_view',
+      },
+    });
+    expect(future.status).toBe(422);
+    expect(future.body.error.details.issues).toEqual([
+      { path: 'body.timestamp', message: 'must not be in the future', code: 'in_future' },
+    ]);
     const unknown = await h.call('POST', '/api/v1/interactions', {
       token,
       body: {
@@ -111,7 +125,7 @@ describe('insights: interactions, sentiment and patterns', () => {
         event_type: 'page_view',
       },
     });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(422);
     expect(unknown.body.error.details.issues[0].path).toBe('body.customer_id');
 
     const batch = await h.call('POST', '/api/v1/interactions', {

@@ -20,13 +20,13 @@ import {
   newRouter,
   securedRoute,
 } from '../../router.js';
-import { IsoDateTime, TimeZone } from '../../schemas.js';
+import { IsoDateTime, Text, TimeZone } from '../../schemas.js';
 
 export const AppearanceInput = z
   .object({
     scheduled_at: IsoDateTime,
     time_zone: TimeZone.openapi({ example: 'America/Chicago', description: "The court's IANA time zone" }),
-    court_name: z.string().trim().min(1).max(200),
+    court_name: Text(200),
     address: z.string().trim().max(500).nullable().optional(),
     notes: z.string().trim().max(2000).nullable().optional(),
   })
@@ -65,7 +65,7 @@ const routes = {
           .object({
             scheduled_at: IsoDateTime,
             time_zone: TimeZone.optional(),
-            court_name: z.string().trim().min(1).max(200).optional(),
+            court_name: Text(200).optional(),
             address: z.string().trim().max(500).nullable().optional(),
             notes: z.string().trim().max(2000).nullable().optional(),
           })

@@ -28,28 +28,29 @@ import {
   pageSchema,
   securedRoute,
 } from '../../router.js';
-import { Currency, IsoDateTime, Money, PositiveMoney } from '../../schemas.js';
+import { Currency, Email, IsoDateTime, Money, NonNegativeMoney, PositiveMoney, Text } from '../../schemas.js';
 import { AppearanceInput, AppearanceSchema } from './appearances.js';
 import { CollateralSchema } from './collateral.js';
 import { documentRow, listDocuments } from '../../../db/bail/documents.js';
 import { listPaymentPlans, paymentPlanRow } from '../../../db/bail/payment-plans.js';
 import { PaymentSchema } from './payments.js';
+import { UNPROCESSABLE } from '../../../lib/domain-errors.js';
 
 const Status = z.enum(BOND_STATUSES);
 const Charge = z
   .object({
     code: z.string().trim().max(50).nullable().optional(),
-    description: z.string().trim().min(1).max(500),
+    description: Text(500),
     severity: z.enum(['felony', 'misdemeanor', 'infraction']).nullable().optional(),
   })
   .strict();
 const Indemnitor = z
   .object({
-    first_name: z.string().trim().min(1).max(100),
-    last_name: z.string().trim().min(1).max(100),
-    email: z.string().email().max(320).nullable().optional(),
+    first_name: Text(100),
+    last_name: Text(100),
+    email: Email().nullable().optional(),
     phone: phoneNumber.nullable().optional(),
-    relationship: z.string().trim().min(1).max(100),
+    relationship: Text(100),
     liability_amount: Money.nullable().optional(),
   })
   .strict();
@@ -61,7 +62,7 @@ const CreateBond = z
       .regex(/^[\w.-]{1,50}$/, 'must be 1–50 letters, digits, dots, dashes or underscores'),
     client_id: z.string().uuid(),
     amount: PositiveMoney,
-    premium: Money.refine((v) => Number(v) >= 0, 'must not be negative'),
+    premium: NonNegativeMoney,
     currency: Currency.default('USD'),
     case_number: z.string().trim().max(100).nullable().optional(),
     court_name: z.string().trim().max(200).nullable().optional(),
@@ -82,7 +83,12 @@ const CreateBond = z
   .strict()
   .superRefine((b, ctx) => {
     if (Number(b.premium) > Number(b.amount))
-      ctx.addIssue({ code: 'custom', path: ['premium'], message: 'must not exceed the bond amount' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['premium'],
+        message: 'must not exceed the bond amount',
+        params: UNPROCESSABLE,
+      });
   })
   .openapi('NewBond');
 
@@ -165,7 +171,7 @@ const routes = {
     summary: 'Set aside a failure to appear (surrender, court reinstatement): the forfeiture stops',
     request: {
       params: IdParams,
-      body: jsonBody(z.object({ reason: z.string().trim().min(1).max(500) }).strict()),
+      body: jsonBody(z.object({ reason: Text(500) }).strict()),
     },
     responses: { 200: json(BondSchema, 'Reinstated'), ...conflictResponses, ...errorResponses },
   }),

@@ -23,21 +23,21 @@ import {
   pageSchema,
   securedRoute,
 } from '../../router.js';
-import { Address, IsoDate, TimeZone } from '../../schemas.js';
+import { Address, Email, IsoDate, Text, TimeZone } from '../../schemas.js';
 
 const Status = z.enum(clients.CLIENT_STATUSES);
 const Contact = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: Text(200),
     relationship: z.string().trim().max(100).optional(),
     phone: phoneNumber.optional(),
-    email: z.string().email().max(320).optional(),
+    email: Email().optional(),
   })
   .strict();
 const Fields = {
-  first_name: z.string().trim().min(1).max(100),
-  last_name: z.string().trim().min(1).max(100),
-  email: z.string().email().max(320).nullable().optional(),
+  first_name: Text(100),
+  last_name: Text(100),
+  email: Email().nullable().optional(),
   phone: phoneNumber.openapi({ example: '+14155550101' }).nullable().optional(),
   date_of_birth: IsoDate.nullable().optional(),
   ssn: z
@@ -64,14 +64,15 @@ const BondOfClient = bonds.bondRow.pick({
 });
 
 const CreateClient = z
-  .object({ external_id: z.string().trim().min(1).max(100).optional(), ...Fields })
+  .object({ external_id: Text(100).optional(), ...Fields })
   .strict()
   .openapi('NewBailClient');
 const PatchClient = z
   .object(Fields)
   .partial()
   .strict()
-  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change')
+  .openapi({ minProperties: 1 });
 
 const ClientSchema = z
   .object({
@@ -142,7 +143,7 @@ const routes = {
     summary: 'Clients, newest first; search by name or email',
     request: {
       query: pageQuerySchema.extend({
-        search: z.string().trim().min(1).max(100).optional(),
+        search: Text(100).optional(),
         status: Status.optional(),
       }),
     },

@@ -12,7 +12,7 @@ import {
   newRouter,
   securedRoute,
 } from '../../router.js';
-import { Money } from '../../schemas.js';
+import { NonNegativeMoney, Text } from '../../schemas.js';
 
 export const CollateralSchema = collateralRow.openapi('Collateral');
 
@@ -28,8 +28,8 @@ const routes = {
         z
           .object({
             type: z.enum(['real_estate', 'vehicle', 'cash', 'jewelry', 'other']),
-            description: z.string().trim().min(1).max(1000),
-            estimated_value: Money.refine((v) => Number(v) >= 0, 'must not be negative'),
+            description: Text(1000),
+            estimated_value: NonNegativeMoney,
             details: z.record(z.unknown()).optional(),
           })
           .strict(),

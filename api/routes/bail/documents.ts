@@ -19,6 +19,7 @@ import {
   newRouter,
   securedRoute,
 } from '../../router.js';
+import { Email, Text } from '../../schemas.js';
 
 const tags = ['bail'];
 export const DocumentSchema = documentRow.extend({ workflow_id: z.string() }).openapi('BailDocument');
@@ -48,7 +49,7 @@ const routes = {
               .openapi({ description: 'Must be signed before the bond is posted' }),
             expires_in_days: z.number().int().min(1).max(120).default(14),
             signer: z
-              .object({ name: z.string().trim().min(1).max(200), email: z.string().email().max(254) })
+              .object({ name: Text(200), email: Email(254) })
               .strict()
               .optional()
               .openapi({ description: 'Default: the client' }),

@@ -26,7 +26,8 @@ import {
   newRouter,
   securedRoute,
 } from '../../router.js';
-import { IsoDate, PositiveMoney } from '../../schemas.js';
+import { IsoDate, PositiveMoney, Text } from '../../schemas.js';
+import { UNPROCESSABLE } from '../../../lib/domain-errors.js';
 
 const tags = ['bail'];
 
@@ -55,10 +56,13 @@ const PaymentMethod = z
   .strict();
 
 // Due dates from today (UTC, a day's slack for zones behind it) up to five years ahead.
-const DueDate = IsoDate.refine((d) => {
-  const t = Date.parse(d);
-  return t >= Date.now() - 2 * 86_400_000 && t <= Date.now() + 5 * 366 * 86_400_000;
-}, 'must be from today up to five years ahead');
+const DueDate = IsoDate.refine(
+  (d) => {
+    const t = Date.parse(d);
+    return t >= Date.now() - 2 * 86_400_000 && t <= Date.now() + 5 * 366 * 86_400_000;
+  },
+  { message: 'must be from today up to five years ahead', params: UNPROCESSABLE },
+);
 
 const NewPlan = z
   .object({
@@ -93,6 +97,7 @@ const NewPlan = z
         code: 'custom',
         path: ['schedule', 'total'],
         message: 'must be at least a cent per installment',
+        params: UNPROCESSABLE,
       });
     const dates = b.installments?.map((i) => i.due_date) ?? [];
     dates.forEach((d, i) => {
@@ -101,8 +106,14 @@ const NewPlan = z
           code: 'custom',
           path: ['installments', i, 'due_date'],
           message: 'must be after the one before',
+          params: UNPROCESSABLE,
         });
     });
+  })
+  .openapi({
+    oneOf: [{ required: ['schedule'] }, { required: ['installments'] }],
+    description:
+      'Exactly one of schedule and installments. Due dates from today up to five years ahead, at least a cent per installment and installments in due-date order are 422s.',
   });
 
 const routes = {
@@ -131,7 +142,7 @@ const routes = {
     summary: 'Cancel a plan: no more charges',
     request: {
       params: IdParams,
-      body: jsonBody(z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict()),
+      body: jsonBody(z.object({ reason: Text(500).optional() }).strict()),
     },
     responses: { 200: json(PaymentPlanSchema, 'Cancelled'), ...conflictResponses, ...errorResponses },
   }),

@@ -7,14 +7,13 @@ import { pageQuerySchema, toPage } from '../../../lib/pagination.js';
 import { CHANNELS } from '../../../workflows/insights/patterns.js';
 import { auditRequest } from '../../audit.js';
 import { ApiError, issuePath } from '../../errors.js';
-import { errorResponses, json, newRouter, pageSchema, securedRoute, checkOneOrBatch } from '../../router.js';
-import { IsoDateTime } from '../../schemas.js';
+import { checkOneOrBatch, errorResponses, json, newRouter, pageSchema, securedRoute } from '../../router.js';
+import { Chars, IsoDateTime, Text } from '../../schemas.js';
 
 export const MAX_INTERACTION_BATCH = 1000;
 /** Channels whose interactions are text, so content is required (it is scored wherever it is given). */
 export const TEXT_CHANNELS = ['email', 'chat'] as const;
 /** Clocks disagree: a timestamp up to five minutes ahead of ours is not "in the future". */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 const Channel = z.enum(CHANNELS);
 const Sentiment = z.enum(['positive', 'negative', 'neutral']);
@@ -22,27 +21,16 @@ const Sentiment = z.enum(['positive', 'negative', 'neutral']);
 const InteractionInput = z
   .object({
     customer_id: z.string().uuid().optional(),
-    customer_external_id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
+    customer_external_id: Text(255)
       .optional()
       .openapi({ description: 'The customer by your id; created when the organisation has none' }),
-    external_id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
+    external_id: Text(255)
       .optional()
       .openapi({ description: 'Your id of the interaction: a repeat returns the first one stored' }),
-    timestamp: IsoDateTime.refine(
-      (v) => Date.parse(v) <= Date.now() + CLOCK_SKEW_MS,
-      'must not be in the future',
-    ),
+    timestamp: IsoDateTime,
     channel: Channel,
-    event_type: z.string().trim().min(1).max(100).openapi({ example: 'support_message' }),
-    content: z.string().max(10_000).nullable().optional(),
+    event_type: Text(100).openapi({ example: 'support_message' }),
+    content: Chars(10_000).nullable().optional(),
     metadata: z
       .record(z.unknown())
       .refine((m) => JSON.stringify(m).length <= 16_384, 'must be at most 16 KiB as JSON')
@@ -59,7 +47,19 @@ const InteractionInput = z
     if ((TEXT_CHANNELS as readonly string[]).includes(v.channel) && !v.content?.trim())
       ctx.addIssue({ code: 'custom', path: ['content'], message: `must not be empty for ${v.channel}` });
   })
-  .openapi('InteractionInput');
+  .openapi('InteractionInput', {
+    // What the refinements above require, in the document's terms.
+    allOf: [
+      { oneOf: [{ required: ['customer_id'] }, { required: ['customer_external_id'] }] },
+      {
+        anyOf: [
+          { properties: { channel: { not: { enum: [...TEXT_CHANNELS] } } } },
+          { required: ['content'], properties: { content: { type: 'string', pattern: '[^\\s\\uFEFF]' } } },
+        ],
+      },
+    ],
+    description: `Exactly one of customer_id and customer_external_id; content is required for ${TEXT_CHANNELS.join(' and ')}. A timestamp more than 5 minutes ahead of the server's clock is a 422.`,
+  });
 type Input = z.infer<typeof InteractionInput>;
 
 const Batch = z
@@ -111,6 +111,7 @@ const routes = {
         'Already stored (single), or the batch result',
       ),
       201: json(InteractionSchema, 'Stored'),
+
       ...errorResponses,
     },
   }),
@@ -125,11 +126,7 @@ const routes = {
         sentiment: Sentiment.optional(),
         from: IsoDateTime.optional(),
         to: IsoDateTime.optional(),
-        q: z
-          .string()
-          .trim()
-          .min(1)
-          .max(200)
+        q: Text(200)
           .optional()
           .openapi({ description: 'Full text over content, web-search syntax ("card declined" -refund)' }),
       }),
@@ -161,7 +158,7 @@ export function interactionRoutes(deps: { db: Db; sentiment: SentimentModel }) {
         if (!('interactions' in body)) {
           const [r] = await ingestInteractions(db, deps.sentiment, orgId, [toCommand(body)]);
           if (r!.status === 'failed')
-            throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+            throw new ApiError(422, 'unprocessable', 'The interaction cannot be stored', {
               issues: [{ path: `body.${r!.error.field}`, message: r!.error.message, code: r!.error.code }],
             });
           if (r!.status === 'created')

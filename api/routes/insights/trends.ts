@@ -4,7 +4,7 @@ import type { Db } from '../../../db/pool.js';
 import { CHANNELS } from '../../../workflows/insights/patterns.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses, json, newRouter, securedRoute } from '../../router.js';
-import { IsoDateTime, TimeZone } from '../../schemas.js';
+import { IsoDateTime, Text, TimeZone } from '../../schemas.js';
 
 const DAY = 86_400_000;
 /** The longest period a trend or summary covers: a year of days, five years of weeks. */
@@ -20,11 +20,11 @@ function period(q: { from?: string | undefined; to?: string | undefined }, maxDa
   const from = q.from ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
   const span = Date.parse(to) - Date.parse(from);
   if (span <= 0)
-    throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+    throw new ApiError(422, 'unprocessable', 'The period cannot be read', {
       issues: [{ path: 'query.from', message: 'must be before to', code: 'custom' }],
     });
   if (span > maxDays * DAY)
-    throw new ApiError(400, 'validation_failed', 'The request is not valid', {
+    throw new ApiError(422, 'unprocessable', 'The period cannot be read', {
       issues: [
         { path: 'query.from', message: `the period may span at most ${maxDays} days`, code: 'too_big' },
       ],
@@ -56,7 +56,7 @@ const routes = {
       query: z.object({
         group_by: z.enum(['day', 'week']).default('day'),
         channel: z.enum(CHANNELS).optional(),
-        segment: z.string().trim().min(1).max(100).optional(),
+        segment: Text(100).optional(),
         time_zone: TimeZone.optional().openapi({
           description: 'IANA zone the buckets are cut in; default UTC',
         }),

@@ -10,7 +10,7 @@ import { BILL_DAYS_BEFORE, BUDGET_THRESHOLDS, GOAL_MILESTONES } from '../../../w
 import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
-import { PositiveMoney, Uuid } from '../../schemas.js';
+import { PositiveMoney, Text, Uuid } from '../../schemas.js';
 import { crud, ListQuery, literals, strip } from './shared.js';
 
 /** Each rule type's conditions, exactly as the seed specifies them; a wrong shape is a 400 naming the field. */
@@ -41,7 +41,7 @@ const AlertRuleBody = z
       alert_type: z.literal('merchant_name'),
       conditions: z
         .object({
-          merchant_pattern: z.string().trim().min(1).max(100),
+          merchant_pattern: Text(100),
           match_type: z.enum(['exact', 'contains']),
           frequency: z.enum(['immediate', 'daily_digest', 'first_of_day']).default('immediate'),
         })

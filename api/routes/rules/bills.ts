@@ -12,12 +12,12 @@ import { auditRequest } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { idempotent } from '../../idempotency.js';
 import { conflictResponses, errorResponses, IdParams, json, newRouter, securedRoute } from '../../router.js';
-import { Currency, IsoDate, PositiveMoney, Uuid } from '../../schemas.js';
+import { Currency, IsoDate, PositiveMoney, Text, Uuid } from '../../schemas.js';
 import { atLeastOne, crud, strip } from './shared.js';
 
 const BillSchema = bills.billRow.omit({ org_id: true }).openapi('Bill');
 const BillFields = {
-  name: z.string().trim().min(1).max(100),
+  name: Text(100),
   amount: PositiveMoney,
   currency: Currency.optional(),
   recurrence: z.enum(RECURRENCES).optional(),
@@ -29,7 +29,12 @@ const routes = crud(
   '/bills',
   BillSchema,
   z.object({ customer_id: Uuid, ...BillFields }).strict(),
-  z.object(BillFields).partial().strict().refine(atLeastOne, 'send at least one field to change'),
+  z
+    .object(BillFields)
+    .partial()
+    .strict()
+    .refine(atLeastOne, 'send at least one field to change')
+    .openapi({ minProperties: 1 }),
 );
 const payRoute = securedRoute('rules:write', {
   method: 'post',

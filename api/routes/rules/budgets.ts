@@ -7,7 +7,7 @@ import { toPage } from '../../../lib/pagination.js';
 import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
-import { Currency, PositiveMoney, Uuid } from '../../schemas.js';
+import { Currency, PositiveMoney, Text, Uuid } from '../../schemas.js';
 import { atLeastOne, crud, evaluateAfterChange, strip, type RulesRouteDeps } from './shared.js';
 
 const BudgetSchema = budgets.budgetRow
@@ -15,18 +15,23 @@ const BudgetSchema = budgets.budgetRow
   .extend({ period_key: z.string(), period_start: z.string(), period_end: z.string(), spent: z.string() })
   .openapi('Budget');
 const BudgetFields = {
-  name: z.string().trim().min(1).max(100),
+  name: Text(100),
   amount: PositiveMoney,
   currency: Currency.optional(),
   period: z.enum(budgets.BUDGET_PERIODS).optional(),
-  category: z.string().trim().min(1).max(50).nullable().optional(),
+  category: Text(50).nullable().optional(),
 };
 const routes = crud(
   'Budget',
   '/budgets',
   BudgetSchema,
   z.object({ customer_id: Uuid, ...BudgetFields }).strict(),
-  z.object(BudgetFields).partial().strict().refine(atLeastOne, 'send at least one field to change'),
+  z
+    .object(BudgetFields)
+    .partial()
+    .strict()
+    .refine(atLeastOne, 'send at least one field to change')
+    .openapi({ minProperties: 1 }),
 );
 
 /** Budgets, each shown with its spending this period (the spending_target rule watches it). */

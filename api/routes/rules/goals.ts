@@ -7,14 +7,14 @@ import { toPage } from '../../../lib/pagination.js';
 import { commandActor } from '../../audit.js';
 import { notFound } from '../../errors.js';
 import { newRouter } from '../../router.js';
-import { Currency, IsoDate, Money, PositiveMoney, Uuid } from '../../schemas.js';
+import { Currency, IsoDate, NonNegativeMoney, PositiveMoney, Text, Uuid } from '../../schemas.js';
 import { atLeastOne, crud, evaluateAfterChange, strip, type RulesRouteDeps } from './shared.js';
 
 const GoalSchema = goals.goalRow.omit({ org_id: true }).openapi('Goal');
 const GoalFields = {
-  name: z.string().trim().min(1).max(100),
+  name: Text(100),
   target_amount: PositiveMoney,
-  current_amount: Money.refine((v) => !v.startsWith('-'), 'must not be negative').optional(),
+  current_amount: NonNegativeMoney.optional(),
   currency: Currency.optional(),
   target_date: IsoDate.nullable().optional(),
 };
@@ -23,7 +23,12 @@ const routes = crud(
   '/goals',
   GoalSchema,
   z.object({ customer_id: Uuid, ...GoalFields }).strict(),
-  z.object(GoalFields).partial().strict().refine(atLeastOne, 'send at least one field to change'),
+  z
+    .object(GoalFields)
+    .partial()
+    .strict()
+    .refine(atLeastOne, 'send at least one field to change')
+    .openapi({ minProperties: 1 }),
 );
 
 /** Savings goals (the goal rule watches their progress). */

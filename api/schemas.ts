@@ -81,24 +81,27 @@ export const Email = (max = 320) =>
     .openapi({ example: 'pat@example.com' });
 export const Uuid = z.string().uuid();
 
-/** Any text of at most `max` characters, counted as Postgres and JSON Schema count them (code points). */
+/** At most `max` characters, counted as Postgres and JSON Schema count them (code points, not UTF-16 units). */
+const atMost = (max: number) =>
+  [(v: string) => v.length <= max || [...v].length <= max, `must be at most ${max} characters`] as const;
+
+/** Any text of at most `max` characters. */
 export const Chars = (max: number) =>
   z
     .string()
-    .refine((v) => v.length <= max || [...v].length <= max, `must be at most ${max} characters`)
+    .refine(...atMost(max))
     .openapi({ maxLength: max });
 
 /**
- * Text that must say something: trimmed, then 1–`max` characters, counted as Postgres and JSON
- * Schema count them (code points, not UTF-16 units). The document's pattern (a character that is
- * neither whitespace nor a BOM, which trim also drops) says what trim refuses.
+ * Text that must say something: trimmed, then 1–`max` characters. The document's pattern (a
+ * character that is neither whitespace nor a BOM, which trim also drops) says what trim refuses.
  */
 export const Text = (max: number) =>
   z
     .string()
     .trim()
     .min(1)
-    .refine((v) => v.length <= max || [...v].length <= max, `must be at most ${max} characters`)
+    .refine(...atMost(max))
     .openapi({ pattern: '[^\\s\\uFEFF]', maxLength: max });
 
 const isLocale = (v: string) => {

@@ -13,7 +13,6 @@ import { Chars, IsoDateTime, Text } from '../../schemas.js';
 export const MAX_INTERACTION_BATCH = 1000;
 /** Channels whose interactions are text, so content is required (it is scored wherever it is given). */
 export const TEXT_CHANNELS = ['email', 'chat'] as const;
-/** Clocks disagree: a timestamp up to five minutes ahead of ours is not "in the future". */
 
 const Channel = z.enum(CHANNELS);
 const Sentiment = z.enum(['positive', 'negative', 'neutral']);
@@ -111,7 +110,6 @@ const routes = {
         'Already stored (single), or the batch result',
       ),
       201: json(InteractionSchema, 'Stored'),
-
       ...errorResponses,
     },
   }),

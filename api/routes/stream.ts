@@ -33,7 +33,7 @@ const routes = {
     tags: ['stream'],
     summary: 'alert_created, alert_updated, agent_completed, action_completed, …',
     description:
-      'Every message is a named SSE event whose data is JSON with a `timestamp`. `connected` (first) and `heartbeat` (every 30 s) carry `type` in their data as well, for clients that read only `data`. `agent_completed`: `alert_id`, `case_id`, `agent`, `batch`, `result`, and `workflowId`, `agentId`. `action_completed`: `action` (card_frozen, card_unfrozen, dispute_opened) and its `result`.',
+      'Every message is a named SSE event whose data is JSON with a `timestamp`. `connected` (first) and `heartbeat` (every 30 s) carry `type` in their data as well, for clients that read only `data`. `agent_completed`: `alert_id`, `case_id`, `agent`, `batch`, `result`, and `workflowId`, `agentId`. `action_completed`: `action` (card_frozen, card_unfrozen, dispute_opened, customer_contacted) and its `result`.',
     request: { query: LastEventQuery },
     responses: { 200: sse, ...errorResponses },
   }),

@@ -19,7 +19,7 @@ import {
   UnprocessableError,
 } from '../lib/domain-errors.js';
 import { allowedMethods } from './allowed-methods.js';
-import { ApiError, notFound, unauthorized } from './errors.js';
+import { ApiError, notFound, unauthorized, unprocessable } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestLog } from './middleware/request-log.js';
 import { Revocations } from './auth/revocations.js';
@@ -369,19 +369,16 @@ export function createApp(deps: AppDeps) {
     } else if (err instanceof UnprocessableFieldError) {
       // Valid as the document says, but naming a record this organisation does not have, or a
       // value no schema can check (a card number's check digit).
-      apiError = new ApiError(
-        422,
-        'unprocessable',
-        err instanceof InvalidReferenceError
-          ? 'The request names records you do not have'
-          : 'The request cannot be processed',
-        { issues: [{ path: err.field, message: err.message, code: err.code }] },
+      apiError = unprocessable(
+        [{ path: err.field, message: err.message, code: err.code }],
+        err instanceof InvalidReferenceError ? 'The request names records you do not have' : undefined,
       );
     } else if (err instanceof InvalidCursorError) {
       // Of the documented form, but not a cursor this server gave out.
-      apiError = new ApiError(422, 'unprocessable', 'The cursor is not one this list gave out', {
-        issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
-      });
+      apiError = unprocessable(
+        [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
+        'The cursor is not one this list gave out',
+      );
     } else if (dependencyDown(err)) {
       (c.get('log') ?? log).warn({ err }, 'dependency unavailable');
       apiError = new ApiError(

@@ -34,10 +34,13 @@ export function validationError(location: string, error: ZodError): ApiError {
   const documentAllows = error.issues.every(
     (i) => i.code === 'custom' && (i.params as typeof UNPROCESSABLE | undefined)?.unprocessable,
   );
-  if (documentAllows)
-    return new ApiError(422, 'unprocessable', 'The request cannot be processed', { issues });
+  if (documentAllows) return unprocessable(issues);
   return new ApiError(400, 'validation_failed', 'The request is not valid', { issues });
 }
+
+/** A 422 naming the fields: input the document allows that still cannot be used. */
+export const unprocessable = (issues: FieldIssue[], message = 'The request cannot be processed'): ApiError =>
+  new ApiError(422, 'unprocessable', message, { issues });
 
 export const notFound = (what = 'resource'): ApiError => new ApiError(404, 'not_found', `${what} not found`);
 export const unauthorized = (message = 'Authentication required'): ApiError =>

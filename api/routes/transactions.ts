@@ -10,7 +10,7 @@ import { signalTriageEvidence } from '../../temporal/clients/triage.js';
 import { DEFAULT_THRESHOLDS, type ScreeningThresholds } from '../../workflows/triage/screening.js';
 import { GROUPING_WINDOW_HOURS } from '../../workflows/triage/alert-grouping.js';
 import { auditRequest } from '../audit.js';
-import { ApiError, notFound } from '../errors.js';
+import { notFound, unprocessable } from '../errors.js';
 import {
   checkOneOrBatch,
   conflictResponses,
@@ -157,15 +157,16 @@ export function transactionRoutes(deps: {
         const seen = new Set<string>();
         items.forEach((t, i) => {
           if (seen.has(t.external_id)) {
-            throw new ApiError(422, 'unprocessable', 'The batch names a transaction twice', {
-              issues: [
+            throw unprocessable(
+              [
                 {
                   path: `body.transactions[${i}].external_id`,
                   message: 'repeated in this batch',
                   code: 'duplicate',
                 },
               ],
-            });
+              'The batch names a transaction twice',
+            );
           }
           seen.add(t.external_id);
         });
@@ -178,13 +179,14 @@ export function transactionRoutes(deps: {
           });
         } catch (err) {
           if (!(err instanceof IngestReferenceError)) throw err;
-          throw new ApiError(422, 'unprocessable', err.message, {
-            issues: err.issues.map((i) => ({
+          throw unprocessable(
+            err.issues.map((i) => ({
               path: `${path(i.index)}.${i.field}`,
               message: i.message,
               code: i.code,
             })),
-          });
+            err.message,
+          );
         }
         const { results } = ingested;
         // After the commit: owed starts are made now, or by the start-pending sweeper.

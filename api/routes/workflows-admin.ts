@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Db } from '../../db/pool.js';
-import { pageQuerySchema } from '../../lib/pagination.js';
+import { InvalidCursorError, pageQuerySchema } from '../../lib/pagination.js';
 import {
   describeOwned,
   EXECUTION_STATUSES,
@@ -297,9 +297,7 @@ export function workflowAdminRoutes(deps: {
       return await rpc(f);
     } catch (err) {
       if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT) {
-        throw new ApiError(422, 'unprocessable', 'The cursor is not one this list gave out', {
-          issues: [{ path: 'query.cursor', message: 'invalid cursor', code: 'custom' }],
-        });
+        throw new InvalidCursorError();
       }
       throw err;
     }

@@ -6,7 +6,7 @@ import type { SentimentModel } from '../../../lib/insights/sentiment.js';
 import { pageQuerySchema, toPage } from '../../../lib/pagination.js';
 import { CHANNELS } from '../../../workflows/insights/patterns.js';
 import { auditRequest } from '../../audit.js';
-import { ApiError, issuePath } from '../../errors.js';
+import { issuePath, unprocessable } from '../../errors.js';
 import { checkOneOrBatch, errorResponses, json, newRouter, pageSchema, securedRoute } from '../../router.js';
 import { Chars, IsoDateTime, Text } from '../../schemas.js';
 
@@ -156,9 +156,10 @@ export function interactionRoutes(deps: { db: Db; sentiment: SentimentModel }) {
         if (!('interactions' in body)) {
           const [r] = await ingestInteractions(db, deps.sentiment, orgId, [toCommand(body)]);
           if (r!.status === 'failed')
-            throw new ApiError(422, 'unprocessable', 'The interaction cannot be stored', {
-              issues: [{ path: `body.${r!.error.field}`, message: r!.error.message, code: r!.error.code }],
-            });
+            throw unprocessable(
+              [{ path: `body.${r!.error.field}`, message: r!.error.message, code: r!.error.code }],
+              'The interaction cannot be stored',
+            );
           if (r!.status === 'created')
             await auditRequest(db, c, {
               action: 'interactions.ingested',

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import * as interactions from '../../../db/insights/interactions.js';
 import type { Db } from '../../../db/pool.js';
 import { CHANNELS } from '../../../workflows/insights/patterns.js';
-import { ApiError } from '../../errors.js';
+import { unprocessable } from '../../errors.js';
 import { errorResponses, json, newRouter, securedRoute } from '../../router.js';
 import { IsoDateTime, Text, TimeZone } from '../../schemas.js';
 
@@ -15,20 +15,19 @@ const Period = {
   to: IsoDateTime.optional().openapi({ description: 'Default: now' }),
 };
 
+const PERIOD = 'The period cannot be read';
+
 function period(q: { from?: string | undefined; to?: string | undefined }, maxDays: number) {
   const to = q.to ?? new Date().toISOString();
   const from = q.from ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
   const span = Date.parse(to) - Date.parse(from);
   if (span <= 0)
-    throw new ApiError(422, 'unprocessable', 'The period cannot be read', {
-      issues: [{ path: 'query.from', message: 'must be before to', code: 'custom' }],
-    });
+    throw unprocessable([{ path: 'query.from', message: 'must be before to', code: 'custom' }], PERIOD);
   if (span > maxDays * DAY)
-    throw new ApiError(422, 'unprocessable', 'The period cannot be read', {
-      issues: [
-        { path: 'query.from', message: `the period may span at most ${maxDays} days`, code: 'too_big' },
-      ],
-    });
+    throw unprocessable(
+      [{ path: 'query.from', message: `the period may span at most ${maxDays} days`, code: 'too_big' }],
+      PERIOD,
+    );
   return { from, to };
 }
 

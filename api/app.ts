@@ -1,5 +1,6 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { ConnectionError } from 'slonik';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -28,6 +29,7 @@ import { docsRoutes } from './docs.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
 import type { EventHub } from './event-hub.js';
+import type { AppEnv } from './env.js';
 import { accountRoutes } from './routes/accounts.js';
 import { cardRoutes } from './routes/cards.js';
 import { caseRoutes } from './routes/cases.js';
@@ -170,24 +172,29 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });
   app.use('*', metrics.middleware);
   app.use('*', secureHeaders());
-  app.use(
-    '*',
-    cors({
-      origin: config.CORS_ORIGINS,
-      allowHeaders: [
-        'Authorization',
-        'Content-Type',
-        'X-API-Key',
-        'X-Request-ID',
-        'Idempotency-Key',
-        'Last-Event-ID',
-        // The Temporal Web UI's codec requests
-        'X-Namespace',
-      ],
-      exposeHeaders: ['X-Request-ID', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  const corsForBrowsers = cors({
+    origin: config.CORS_ORIGINS,
+    allowHeaders: [
+      'Authorization',
+      'Content-Type',
+      'X-API-Key',
+      'X-Request-ID',
+      'Idempotency-Key',
+      'Last-Event-ID',
+      // The Temporal Web UI's codec requests
+      'X-Namespace',
+    ],
+    exposeHeaders: ['X-Request-ID', 'Retry-After'],
+    maxAge: 600,
+  });
+  // Only a browser's cross-origin request carries Origin. hono's cors writes to c.res before the
+  // handler runs, which makes every answer build its Response twice; the rest only need Vary.
+  const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (c.req.header('origin')) return corsForBrowsers(c, next);
+    c.header('Vary', 'Origin');
+    await next();
+  };
+  app.use('*', corsHeaders);
   // Request limits per client address, per caller (user or API key) and for logins, shared by
   // every replica through Postgres.
   const limits = new PostgresRateLimitStore(db, config.TASK_QUEUE_PREFIX);

@@ -38,10 +38,20 @@ export async function auditPiiViewed(
   customerIds: string[],
   resource: { type: string; id: string | null } = { type: 'customer', id: null },
 ): Promise<void> {
+  const entry = piiViewed(c, customerIds, resource);
+  if (entry) await appendReadAudit(db, entry);
+}
+
+/** The audit row of showing these customers' personal data, or null when the caller sees it masked. */
+export function piiViewed(
+  c: Context<AppEnv>,
+  customerIds: string[],
+  resource: { type: string; id: string | null } = { type: 'customer', id: null },
+): AuditEntry | null {
   const p = c.get('principal');
-  if (!customerIds.length || !can(p.role, 'pii:read')) return;
+  if (!customerIds.length || !can(p.role, 'pii:read')) return null;
   const by = commandActor(c);
-  await appendReadAudit(db, {
+  return {
     orgId: p.orgId,
     actorType: by.type,
     actorId: by.id,
@@ -51,7 +61,7 @@ export async function auditPiiViewed(
     resourceType: resource.type,
     resourceId: resource.id,
     after: { customer_ids: [...new Set(customerIds)] },
-  });
+  };
 }
 
 /** The calling principal as the timeline and the audit trail name actors. */

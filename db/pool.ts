@@ -9,6 +9,7 @@ import {
   sql,
 } from 'slonik';
 import { z } from 'zod';
+import { createPreparingPgDriverFactory } from './pg-driver.js';
 
 /** Validates every row of a `sql.type(schema)` query with its zod schema, so query modules are typed end to end. */
 const resultParser: Interceptor = {
@@ -41,6 +42,7 @@ export function createDb(
   opts: { maximumPoolSize?: number; interceptors?: Interceptor[] } = {},
 ): Promise<Db> {
   return createPool(url, {
+    driverFactory: createPreparingPgDriverFactory(),
     interceptors: [...(opts.interceptors ?? []), resultParser],
     typeParsers,
     maximumPoolSize: opts.maximumPoolSize ?? 10,

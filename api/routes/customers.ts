@@ -8,7 +8,7 @@ import { pageQuerySchema, toPage } from '../../lib/pagination.js';
 import { can } from '../../lib/roles.js';
 import { createCustomer } from '../../commands/customers/create-customer.js';
 import { updateCustomer } from '../../commands/customers/update-customer.js';
-import { auditPiiViewed, commandActor } from '../audit.js';
+import { auditPiiViewed, commandActor, piiViewed } from '../audit.js';
 import type { Principal } from '../env.js';
 import { notFound } from '../errors.js';
 import {
@@ -123,11 +123,6 @@ const routes = {
 
 export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
   const { db, cipher } = deps;
-  const requireCustomer = async (orgId: string, id: string) => {
-    const c = await customers.getCustomer(db, orgId, id);
-    if (!c) throw notFound('customer');
-    return c;
-  };
   return newRouter()
     .openapi(routes.create, async (c) => {
       const p = c.get('principal');
@@ -149,8 +144,9 @@ export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
     })
     .openapi(routes.get, async (c) => {
       const p = c.get('principal');
-      const row = await requireCustomer(p.orgId, c.req.valid('param').id);
-      await auditPiiViewed(db, c, [row.id], { type: 'customer', id: row.id });
+      const id = c.req.valid('param').id;
+      const row = await customers.getCustomer(db, p.orgId, id, piiViewed(c, [id], { type: 'customer', id }));
+      if (!row) throw notFound('customer');
       return c.json(customerView(row, p, cipher), 200);
     })
     .openapi(routes.patch, async (c) => {

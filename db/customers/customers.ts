@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import { keysetAfter } from '../keyset.js';
 import type { Queryable } from '../pool.js';
+import { selectWithReadAudit, type AuditEntry } from '../platform/audit.js';
 
 export const customerRow = z.object({
   id: z.string().uuid(),
@@ -92,9 +93,18 @@ export function insertCustomer(
     RETURNING ${columns}`);
 }
 
-export function getCustomer(db: Queryable, orgId: string, id: string): Promise<CustomerRow | null> {
+/** With `viewed`, the read's audit row is appended in the same statement when the customer exists. */
+export function getCustomer(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  viewed: AuditEntry | null = null,
+): Promise<CustomerRow | null> {
   return db.maybeOne(
-    sql.type(customerRow)`SELECT ${columns} FROM customers WHERE org_id = ${orgId} AND id = ${id}`,
+    sql.type(customerRow)`${selectWithReadAudit(
+      sql.fragment`SELECT ${columns} FROM customers WHERE org_id = ${orgId} AND id = ${id}`,
+      viewed,
+    )}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'slonik';
+import { sql, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { keysetAfter } from '../keyset.js';
 import type { ActorType } from '../../workflows/platform/actor.js';
@@ -37,6 +37,19 @@ export async function appendReadAudit(db: Queryable, e: AuditEntry): Promise<voi
   await db.query(sql.unsafe`
     WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true))
     INSERT INTO audit_events ${auditValues(e, sql.fragment`FROM lazy`)}`);
+}
+
+/**
+ * `select` with, in the same statement, the record of the read when it finds a row: a GET that
+ * shows personal data leaves its trace (as appendReadAudit) without a second round trip.
+ */
+export function selectWithReadAudit(select: FragmentSqlToken, e: AuditEntry | null): FragmentSqlToken {
+  if (!e) return select;
+  return sql.fragment`
+    WITH viewed AS (${select}),
+      lazy AS (SELECT set_config('synchronous_commit', 'off', true)),
+      audited AS (INSERT INTO audit_events ${auditValues(e, sql.fragment`FROM lazy WHERE EXISTS (SELECT 1 FROM viewed)`)})
+    SELECT * FROM viewed`;
 }
 
 function auditValues(e: AuditEntry, from = sql.fragment``) {

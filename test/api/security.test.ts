@@ -263,6 +263,16 @@ describe('masking (issue 11, item 6)', () => {
     expect((await h.call('GET', `/api/v1/customers/${id}`, { token: whole })).body.address).toMatchObject({
       line1: '1 High Street',
     });
+    // The read and its trace are one statement: a customer shown whole leaves its row, a miss none.
+    const viewedRows = () =>
+      h.db.any(sql.unsafe`
+      SELECT resource_id, after FROM audit_events
+      WHERE org_id = ${orgId} AND action = 'customer.pii_viewed' AND resource_type = 'customer'
+        AND resource_id IS NOT NULL`);
+    expect(await viewedRows()).toEqual([{ resource_id: id, after: { customer_ids: [id] } }]);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await h.call('GET', `/api/v1/customers/${missing}`, { token: whole })).status).toBe(404);
+    expect(await viewedRows()).toHaveLength(1);
 
     const search = (token: string, q: string) =>
       h.call('GET', `/api/v1/customers?search=${encodeURIComponent(q)}`, { token });

@@ -4,8 +4,6 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import type { Config } from '../lib/config.js';
@@ -22,7 +20,7 @@ import {
 import { allowedMethods } from './allowed-methods.js';
 import { ApiError, notFound, unauthorized, unprocessable } from './errors.js';
 import { createAuthenticator } from './middleware/auth.js';
-import { redactUrl, requestLog } from './middleware/request-log.js';
+import { redactUrl, requestContext } from './middleware/request-context.js';
 import { Revocations } from './auth/revocations.js';
 import { codecRoutes } from './routes/codec.js';
 import { docsRoutes } from './docs.js';
@@ -167,11 +165,15 @@ export function createApp(deps: AppDeps) {
       await next();
     });
   }
-  app.use('*', requestId({ headerName: 'X-Request-ID' }));
-  app.use('*', requestLog(log));
   const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });
-  app.use('*', metrics.middleware);
-  app.use('*', secureHeaders());
+  // Request limits per client address, per caller (user or API key) and for logins, shared by
+  // every replica through Postgres.
+  const limits = new PostgresRateLimitStore(db, config.TASK_QUEUE_PREFIX);
+  const limitCaller = limitPerMinute(limits, 'caller', config.RATE_LIMIT_PER_USER ?? 100, (c) => {
+    const p = c.get('principal');
+    return `${p.actorType}:${p.actorId}`;
+  });
+  app.use('*', requestContext({ log, observe: metrics.observe, vars: { authenticate, limitCaller } }));
   const corsForBrowsers = cors({
     origin: config.CORS_ORIGINS,
     allowHeaders: [
@@ -187,26 +189,11 @@ export function createApp(deps: AppDeps) {
     exposeHeaders: ['X-Request-ID', 'Retry-After'],
     maxAge: 600,
   });
-  // Only a browser's cross-origin request carries Origin. hono's cors writes to c.res before the
-  // handler runs, which makes every answer build its Response twice; the rest only need Vary.
-  const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (c.req.header('origin')) return corsForBrowsers(c, next);
-    c.header('Vary', 'Origin');
-    await next();
-  };
+  // Only a browser's cross-origin request carries Origin (hono's cors writes to c.res before the
+  // handler runs, which makes every answer build its Response twice).
+  const corsHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.header('origin') ? corsForBrowsers(c, next) : next();
   app.use('*', corsHeaders);
-  // Request limits per client address, per caller (user or API key) and for logins, shared by
-  // every replica through Postgres.
-  const limits = new PostgresRateLimitStore(db, config.TASK_QUEUE_PREFIX);
-  const limitCaller = limitPerMinute(limits, 'caller', config.RATE_LIMIT_PER_USER ?? 100, (c) => {
-    const p = c.get('principal');
-    return `${p.actorType}:${p.actorId}`;
-  });
-  app.use('*', async (c, next) => {
-    c.set('limitCaller', limitCaller);
-    c.set('authenticate', authenticate);
-    await next();
-  });
   app.on(
     ['POST', 'PUT', 'PATCH', 'DELETE'],
     [`${API_BASE}/*`, '/webhooks/*'],

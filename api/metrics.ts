@@ -1,12 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import client from 'prom-client';
 import { deliveryCounts } from '../db/notify/deliveries.js';
 import { providerStates } from '../db/notify/provider-health.js';
 import type { Db } from '../db/pool.js';
 import { CONTEXTS, taskQueue } from '../temporal/task-queues.js';
-import type { AppEnv } from './env.js';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route and status with latency, and gauges read
@@ -136,11 +133,9 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     },
   });
 
-  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const end = http.startTimer();
-    await next();
-    end({ method: c.req.method, route: routePath(c), status: String(c.res.status) });
-  };
+  /** One answered request (api/middleware/request-context.ts calls it). */
+  const observe = (method: string, route: string, status: number, seconds: number) =>
+    http.observe({ method, route, status: String(status) }, seconds);
 
-  return { registry, middleware };
+  return { registry, observe };
 }

@@ -1,6 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { rateLimiter, type Store } from 'hono-rate-limiter';
 import * as counters from '../db/platform/rate-limits.js';
 import type { Db } from '../db/pool.js';
 import type { AppEnv } from './env.js';
@@ -49,34 +48,31 @@ export class PostgresRateLimitStore {
     private readonly flushMs = 100,
   ) {}
 
-  /** hono-rate-limiter's store for one limit (the store must know it to count exactly near it). */
-  forLimit(limit: number): Store<AppEnv> {
-    const margin = Math.max(1, Math.ceil(limit / 10));
-    return {
-      increment: async (key) => {
-        const c = this.counter(this.keyPrefix + key);
-        const resetTime = new Date(c.window + WINDOW_MS);
-        c.pending += 1;
-        const fresh = Date.now() - c.knownAt < STALE_MS;
-        if (fresh && c.known + c.inflight + c.pending <= limit - margin) {
-          this.schedule();
-          return { totalHits: c.known + c.inflight + c.pending, resetTime };
-        }
-        const place = c.pending;
-        c.batch ??= deferred();
-        const counted = c.batch.promise;
-        this.flush().catch(() => {}); // its failure reaches this hit through `counted`
-        return { totalHits: (await counted) + place, resetTime };
-      },
-      decrement: (key) => {
-        this.counter(this.keyPrefix + key).pending -= 1;
-        this.schedule();
-      },
-      resetKey: async (key) => {
-        this.counters.delete(this.counter(this.keyPrefix + key).window + this.keyPrefix + key);
-        await counters.resetKey(this.db, this.keyPrefix + key);
-      },
-    };
+  /**
+   * Counts one hit of `key` against `limit` and answers its place in the window: at once (no
+   * promise, so a request pays no turn for it) from a fresh estimate far from the limit, else once
+   * the flush that counts it answers. The store must know the limit to count exactly near it.
+   */
+  hit(key: string, limit: number): Hit | Promise<Hit> {
+    const c = this.counter(this.keyPrefix + key);
+    const resetTime = c.window + WINDOW_MS;
+    c.pending += 1;
+    const fresh = Date.now() - c.knownAt < STALE_MS;
+    if (fresh && c.known + c.inflight + c.pending <= limit - Math.max(1, Math.ceil(limit / 10))) {
+      this.schedule();
+      return { totalHits: c.known + c.inflight + c.pending, resetTime };
+    }
+    const place = c.pending;
+    c.batch ??= deferred();
+    const counted = c.batch.promise;
+    this.flush().catch(() => {}); // its failure reaches this hit through `counted`
+    return counted.then((base) => ({ totalHits: base + place, resetTime }));
+  }
+
+  /** Forgets `key`'s hits in the current window, here and in Postgres. */
+  async resetKey(key: string): Promise<void> {
+    this.counters.delete(this.counter(this.keyPrefix + key).window + this.keyPrefix + key);
+    await counters.resetKey(this.db, this.keyPrefix + key);
   }
 
   private counter(key: string): Counter {
@@ -173,9 +169,13 @@ export const clientIp = (c: Context<AppEnv>): string => {
   }
 };
 
+/** A hit's place in its key's window, and when the window ends (epoch ms). */
+export type Hit = { totalHits: number; resetTime: number };
+
 /**
  * A limit of `limit` requests a minute per key: past it, 429 with Retry-After. Every answer
- * carries X-RateLimit-Limit, -Remaining and -Reset (seconds until the window resets).
+ * carries X-RateLimit-Limit, -Remaining and -Reset (seconds until the window resets); where two
+ * limits apply (address, then caller), the caller's.
  */
 export function limitPerMinute(
   store: PostgresRateLimitStore,
@@ -183,38 +183,25 @@ export function limitPerMinute(
   limit: number,
   keyOf: (c: Context<AppEnv>) => string,
 ): MiddlewareHandler<AppEnv> {
-  const limiter = rateLimiter<AppEnv>({
-    windowMs: WINDOW_MS,
-    limit,
-    store: store.forLimit(limit),
-    standardHeaders: false,
-    keyGenerator: (c) => `${name}:${keyOf(c)}`,
-    handler: (c) => {
-      throw new ApiError(429, 'rate_limited', `Too many requests: at most ${limit} a minute`, undefined, {
-        'Retry-After': retryAfter(c),
-      });
-    },
-  });
-  return async (c, next) => {
-    await limiter(c, async () => {
-      setHeaders(c);
-      await next();
+  const rejected = (c: Context<AppEnv>, hit: Hit) => {
+    setHeaders(c, limit, hit);
+    return new ApiError(429, 'rate_limited', `Too many requests: at most ${limit} a minute`, undefined, {
+      'Retry-After': secondsLeft(hit),
     });
+  };
+  return async (c, next) => {
+    const counted = store.hit(`${name}:${keyOf(c)}`, limit);
+    const hit = counted instanceof Promise ? await counted : counted;
+    if (hit.totalHits > limit) throw rejected(c, hit);
+    setHeaders(c, limit, hit);
+    await next();
   };
 }
 
-type Info = { limit: number; remaining: number; resetTime?: Date | undefined };
-const info = (c: Context<AppEnv>) => (c as unknown as { get(k: string): Info | undefined }).get('rateLimit');
-const secondsLeft = (i: Info | undefined) =>
-  String(i?.resetTime ? Math.max(1, Math.ceil((i.resetTime.getTime() - Date.now()) / 1000)) : 60);
-const retryAfter = (c: Context<AppEnv>) => {
-  setHeaders(c);
-  return secondsLeft(info(c));
-};
-function setHeaders(c: Context<AppEnv>) {
-  const i = info(c);
-  if (!i) return;
-  c.header('X-RateLimit-Limit', String(i.limit));
-  c.header('X-RateLimit-Remaining', String(Math.max(0, i.remaining)));
-  c.header('X-RateLimit-Reset', secondsLeft(i));
+const secondsLeft = (hit: Hit) => String(Math.max(1, Math.ceil((hit.resetTime - Date.now()) / 1000)));
+
+function setHeaders(c: Context<AppEnv>, limit: number, hit: Hit) {
+  c.header('X-RateLimit-Limit', String(limit));
+  c.header('X-RateLimit-Remaining', String(Math.max(0, limit - hit.totalHits)));
+  c.header('X-RateLimit-Reset', secondsLeft(hit));
 }

@@ -133,6 +133,16 @@ describe('errors', () => {
   });
 });
 
+const SECURITY = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'referrer-policy',
+  'strict-transport-security',
+  'vary',
+  'x-content-type-options',
+  'x-frame-options',
+];
+
 describe('request ids and headers', () => {
   it('echoes a client X-Request-ID and makes one otherwise', async () => {
     const mine = await h.call('GET', '/health/live', { headers: { 'x-request-id': 'client-req-42' } });
@@ -140,6 +150,22 @@ describe('request ids and headers', () => {
     const made = await h.call('GET', '/health/live');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(made.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('sends the security headers on errors too, and replaces a request id that is not plain', async () => {
+    const missing = await h.call('GET', '/api/v1/nowhere', { headers: { 'x-request-id': 'two words' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(missing.body.error.requestId).toBe(missing.headers.get('x-request-id'));
+    expect(Object.fromEntries([...missing.headers].filter(([k]) => SECURITY.includes(k)))).toEqual({
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=15552000; includeSubDomains',
+      vary: 'Origin',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+    });
   });
 
   it('allows only configured CORS origins', async () => {

@@ -19,8 +19,8 @@ const earlyInTheMinute = () => eventually(async () => (Date.now() % 60_000 < 50_
 describe('rate-limit counters', () => {
   it('lets exactly the limit through a concurrent burst, counting it in a few statements', async () => {
     await earlyInTheMinute();
-    const store = new PostgresRateLimitStore(h.db, h.prefix).forLimit(50);
-    const hits = await Promise.all(Array.from({ length: 100 }, async () => store.increment('burst')));
+    const store = new PostgresRateLimitStore(h.db, h.prefix);
+    const hits = await Promise.all(Array.from({ length: 100 }, async () => store.hit('burst', 50)));
     const totals = hits.map((r) => r.totalHits).sort((a, b) => a - b);
     // Every hit has its own place in the window: 50 within the limit, 50 past it.
     expect(totals).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -30,14 +30,14 @@ describe('rate-limit counters', () => {
 
   it('shares a limit between replicas', async () => {
     await earlyInTheMinute();
-    const a = new PostgresRateLimitStore(h.db, h.prefix).forLimit(50);
-    const b = new PostgresRateLimitStore(h.db, h.prefix).forLimit(50);
-    for (let i = 0; i < 30; i++) await a.increment('shared');
+    const a = new PostgresRateLimitStore(h.db, h.prefix);
+    const b = new PostgresRateLimitStore(h.db, h.prefix);
+    for (let i = 0; i < 30; i++) await a.hit('shared', 50);
     await eventually(async () => ((await counted('shared')) === 30 ? true : undefined));
     // b has not seen the key: its first hit asks for the total, and knows a's 30.
-    expect((await b.increment('shared')).totalHits).toBe(31);
+    expect((await b.hit('shared', 50)).totalHits).toBe(31);
     const rest = [];
-    for (let i = 0; i < 25; i++) rest.push((await b.increment('shared')).totalHits);
+    for (let i = 0; i < 25; i++) rest.push((await b.hit('shared', 50)).totalHits);
     expect(rest.filter((t) => t <= 50)).toHaveLength(19);
     expect(rest.at(-1)).toBe(56);
   });

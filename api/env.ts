@@ -17,7 +17,8 @@ export type AppEnv = {
     requestId: string;
     log: Logger;
     principal: Principal;
-    authenticate: (c: Context<AppEnv>) => Promise<Principal>;
+    /** Answers at once for a caller seen lately (api/middleware/auth.ts). */
+    authenticate: (c: Context<AppEnv>) => Principal | Promise<Principal>;
     /** The per-caller request limit, applied once the caller is known. */
     limitCaller: MiddlewareHandler<AppEnv>;
   };

@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import * as counters from '../db/platform/rate-limits.js';
 import type { Db } from '../db/pool.js';
 import type { AppEnv } from './env.js';
@@ -189,12 +189,14 @@ export function limitPerMinute(
       'Retry-After': secondsLeft(hit),
     });
   };
-  return async (c, next) => {
-    const counted = store.hit(`${name}:${keyOf(c)}`, limit);
-    const hit = counted instanceof Promise ? await counted : counted;
+  const pass = (c: Context<AppEnv>, next: Next, hit: Hit) => {
     if (hit.totalHits > limit) throw rejected(c, hit);
     setHeaders(c, limit, hit);
-    await next();
+    return next();
+  };
+  return (c, next) => {
+    const counted = store.hit(`${name}:${keyOf(c)}`, limit);
+    return counted instanceof Promise ? counted.then((hit) => pass(c, next, hit)) : pass(c, next, counted);
   };
 }
 

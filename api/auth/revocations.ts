@@ -20,6 +20,8 @@ export class Revocations {
   private since: number;
   private timer: NodeJS.Timeout | undefined;
   private loaded: Promise<void> | undefined;
+  /** Once the first read is in, requests need not wait for `ready()`. */
+  isReady = false;
 
   constructor(
     private readonly db: Db,
@@ -31,6 +33,7 @@ export class Revocations {
   /** The first read completes before any request is authenticated; later ones run in the background. */
   ready(): Promise<void> {
     this.loaded ??= this.poll().then(() => {
+      this.isReady = true;
       this.timer = setInterval(() => {
         this.poll().catch((err: unknown) => this.o.log?.warn({ err }, 'revocation poll failed'));
       }, this.o.pollMs);

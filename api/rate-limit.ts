@@ -69,12 +69,6 @@ export class PostgresRateLimitStore {
     return counted.then((base) => ({ totalHits: base + place, resetTime }));
   }
 
-  /** Forgets `key`'s hits in the current window, here and in Postgres. */
-  async resetKey(key: string): Promise<void> {
-    this.counters.delete(this.counter(this.keyPrefix + key).window + this.keyPrefix + key);
-    await counters.resetKey(this.db, this.keyPrefix + key);
-  }
-
   private counter(key: string): Counter {
     const now = Date.now();
     const window = now - (now % WINDOW_MS);

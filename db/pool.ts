@@ -10,15 +10,16 @@ import {
 } from 'slonik';
 import { z } from 'zod';
 import { createPreparingPgDriverFactory } from './pg-driver.js';
+import { rowParser } from './row-parser.js';
 
-/** Validates every row of a `sql.type(schema)` query with its zod schema, so query modules are typed end to end. */
+/** Validates every row of a `sql.type(schema)` query with its zod schema (compiled: db/row-parser.ts), so query modules are typed end to end. */
 const resultParser: Interceptor = {
   name: 'result-parser',
   // Synchronous: row schemas have no async refinements, and a page of thousands of rows should not
   // cost thousands of promise turns.
   transformRow: (ctx, query, row) => {
     if (!ctx.resultParser) return row;
-    const parsed = ctx.resultParser.safeParse(row);
+    const parsed = rowParser(ctx.resultParser)(row);
     if (!parsed.success) throw new SchemaValidationError(query, row, parsed.error.issues);
     return parsed.data as QueryResultRow;
   },

@@ -27,10 +27,6 @@ export function addHits(
     RETURNING key, hits`);
 }
 
-export async function resetKey(db: Queryable, key: string): Promise<void> {
-  await db.query(sql.unsafe`DELETE FROM rate_limit_counters WHERE key = ${key}`);
-}
-
 /** Windows that ended before `before` are of no use any more. */
 export async function dropWindowsBefore(db: Queryable, before: Date): Promise<void> {
   await db.query(sql.unsafe`DELETE FROM rate_limit_counters WHERE window_start < ${before.toISOString()}`);

@@ -79,6 +79,31 @@ describe('bail: clients, bonds and court dates', () => {
     expect(JSON.stringify(list.body)).not.toContain('123-45');
   });
 
+  it('records a whole read of a client in the same statement, and nothing for a customer who is not one', async () => {
+    const { orgId, users } = await h.createOrg(['admin']);
+    const token = users.admin.token;
+    const client = await h.call('POST', '/api/v1/bail/clients', {
+      token,
+      body: { first_name: 'Pia', last_name: 'Defendant', phone: '+14155550121', ssn: '123-45-6780' },
+    });
+    expect(client.status).toBe(201);
+    const plain = await h.call('POST', '/api/v1/customers', {
+      token,
+      body: { external_id: 'not-a-client', first_name: 'Ned', last_name: 'Plain' },
+    });
+    const viewed = (id: string) =>
+      h.db.oneFirst(sql.unsafe`
+        SELECT count(*)::int FROM audit_events
+        WHERE org_id = ${orgId} AND action = 'customer.pii_viewed' AND resource_id = ${id}`);
+    const before = await viewed(client.body.id);
+    expect((await h.call('GET', `/api/v1/bail/clients/${client.body.id}`, { token })).body.ssn_last4).toBe(
+      '6780',
+    );
+    expect(await viewed(client.body.id)).toBe(before + 1);
+    expect((await h.call('GET', `/api/v1/bail/clients/${plain.body.id}`, { token })).status).toBe(404);
+    expect(await viewed(plain.body.id)).toBe(0);
+  });
+
   it('writes a bond whose court date starts its reminders, and posts it only when paid', async () => {
     const { orgId, token, clientId } = await agency();
     const bond = await writeBond(token, clientId);

@@ -10,7 +10,7 @@ import { maskAddress, maskEmail, maskPhone } from '../../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../../lib/pagination.js';
 import { phoneNumber } from '../../../lib/phone.js';
 import { can } from '../../../lib/roles.js';
-import { auditPiiViewed, commandActor } from '../../audit.js';
+import { auditPiiViewed, commandActor, piiViewed } from '../../audit.js';
 import type { Principal } from '../../env.js';
 import { notFound } from '../../errors.js';
 import {
@@ -204,12 +204,12 @@ export function bailClientRoutes(deps: { db: Db; cipher: FieldCipher }) {
     .openapi(routes.get, async (c) => {
       const p = c.get('principal');
       const id = c.req.valid('param').id;
-      const [profile, person] = [
-        await clients.getBailClient(db, p.orgId, id),
-        await customers.getCustomer(db, p.orgId, id),
-      ];
+      const profile = await clients.getBailClient(db, p.orgId, id);
+      // The person read and its PII-viewed audit row are one statement (db/platform/audit.ts).
+      const person =
+        profile &&
+        (await customers.getCustomer(db, p.orgId, id, piiViewed(c, [id], { type: 'customer', id })));
       if (!profile || !person) throw notFound('client');
-      await auditPiiViewed(db, c, [id], { type: 'customer', id });
       // The client's bonds, newest first (a client with more pages them by GET /bail/bonds?client_id=).
       const theirs = await bonds.listBonds(db, p.orgId, { limit: 100, client_id: id });
       return c.json(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js';
+import { sql } from 'slonik';
+import { eventually, startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -114,5 +115,24 @@ describe('access control', () => {
 
     await h.call('DELETE', `/api/v1/api-keys/${created.body.id}`, { token: users.admin.token });
     expect((await h.call('GET', '/api/v1/me', { apiKey: key })).status).toBe(401);
+  });
+
+  it('stops taking a key at its expiry, though its row is still cached', async () => {
+    const { users } = await h.createOrg(['admin']);
+    const created = await h.call('POST', '/api/v1/api-keys', {
+      token: users.admin.token,
+      body: { name: 'short-lived', role: 'viewer' },
+    });
+    await h.db.query(
+      sql.unsafe`UPDATE api_keys SET expires_at = now() + interval '2 seconds' WHERE id = ${created.body.id}`,
+    );
+    const key: string = created.body.key;
+    expect((await h.call('GET', '/api/v1/me', { apiKey: key })).status).toBe(200);
+    const refused = await eventually(async () => {
+      const me = await h.call('GET', '/api/v1/me', { apiKey: key });
+      return me.status === 200 ? undefined : me;
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toBe('The API key is invalid or revoked');
   });
 });

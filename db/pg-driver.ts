@@ -77,7 +77,15 @@ export function createPreparingPgDriverFactory(): DriverFactory {
             const name = statementName(sql, values);
             let result: pg.QueryResult<Record<string, unknown>>;
             try {
-              result = await client.query({ text: sql, values, ...(name && { name }) });
+              // Extended protocol also for a text without parameters, which refuses two statements in
+              // one (pg reads queryMode from each query, not from the client's configuration).
+              const query: pg.QueryConfig<unknown[]> & { queryMode: 'extended' } = {
+                text: sql,
+                values,
+                queryMode: 'extended',
+                ...(name && { name }),
+              };
+              result = await client.query<Record<string, unknown>>(query);
             } catch (error) {
               // A migration changed what a prepared `SELECT *` returns: that text runs unnamed from now on.
               if (name && (error as { code?: string }).code === '0A000') names.set(sql, null);
@@ -131,9 +139,7 @@ function timeout(value: 'DISABLE_TIMEOUT' | number): number | undefined {
 
 function clientConfigurationOf(c: DriverConfiguration): pg.ClientConfig {
   const dsn = parseDsn(c.connectionUri);
-  const config: pg.ClientConfig & { application_name?: string; options?: string; queryMode: 'extended' } = {
-    // Also a text without parameters goes by the extended protocol, which refuses two statements in one.
-    queryMode: 'extended',
+  const config: pg.ClientConfig & { application_name?: string; options?: string } = {
     ...(dsn.applicationName !== undefined && { application_name: dsn.applicationName }),
     ...(dsn.databaseName !== undefined && { database: dsn.databaseName }),
     ...(dsn.host !== undefined && { host: dsn.host }),

@@ -10,7 +10,7 @@ import {
 } from 'slonik';
 import { z } from 'zod';
 import { createPreparingPgDriverFactory } from './pg-driver.js';
-import { rowParser } from './row-parser.js';
+import { parseRow } from './row-parser.js';
 
 /** Validates every row of a `sql.type(schema)` query with its zod schema (compiled: db/row-parser.ts), so query modules are typed end to end. */
 const resultParser: Interceptor = {
@@ -19,7 +19,7 @@ const resultParser: Interceptor = {
   // cost thousands of promise turns.
   transformRow: (ctx, query, row) => {
     if (!ctx.resultParser) return row;
-    const parsed = rowParser(ctx.resultParser)(row);
+    const parsed = parseRow(ctx.resultParser, row);
     if (!parsed.success) throw new SchemaValidationError(query, row, parsed.error.issues);
     return parsed.data as QueryResultRow;
   },

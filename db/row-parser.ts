@@ -50,27 +50,37 @@ export function compilesFaithfully(schema: z.ZodTypeAny): boolean {
   );
 }
 
-const parsers = new WeakMap<z.ZodTypeAny, (row: unknown) => Parsed>();
+/**
+ * The schema compiled, or null where it does not compile faithfully. Compiling costs ~100 µs, so
+ * `parseRow` compiles only a schema that keeps coming back.
+ */
+export function compile(schema: z.ZodTypeAny): ((row: unknown) => Parsed) | null {
+  if (!compilesFaithfully(schema)) return null;
+  const compiled = compiler.build(schema);
+  return (row) => {
+    const fast = compiled.safeParse(row);
+    // A failing row's issues are zod's own.
+    return fast.success ? { success: true, data: fast.data } : schema.safeParse(row);
+  };
+}
+
+/** Rows parsed with a schema before it is compiled: a schema made per call (`sql.type(z.object(…))` in a function) is gone before it pays back. */
+export const COMPILE_AFTER = 32;
+const seen = new WeakMap<
+  z.ZodTypeAny,
+  { uses: number; parse: ((row: unknown) => Parsed) | null | undefined }
+>();
 
 /**
- * Validates a row as `schema` says, compiled once per schema: zod parses an object of twenty
- * columns in ~6 µs, so a page of 50 rows cost 300 µs; the compiled parser (@duplojs/zod-accelerator)
- * takes ~0.4 µs a row. Only schemas that compile faithfully are compiled
- * (test/unit/row-parser.test.ts compares both on every row schema in db/); the others, and the
- * issues of a row that fails, are zod's own.
+ * Validates a row as `schema` says: zod parses an object of twenty columns in ~6 µs, so a page of
+ * 50 rows cost 300 µs; the compiled parser (@duplojs/zod-accelerator) takes ~0.4 µs a row. A
+ * schema is compiled once it has parsed COMPILE_AFTER rows, and only if it compiles faithfully
+ * (test/unit/row-parser.test.ts compares both on every row schema in db/); until then, and for
+ * the others, zod parses.
  */
-export function rowParser(schema: z.ZodTypeAny): (row: unknown) => Parsed {
-  let parse = parsers.get(schema);
-  if (!parse) {
-    const zod = (row: unknown): Parsed => schema.safeParse(row);
-    if (compilesFaithfully(schema)) {
-      const compiled = compiler.build(schema);
-      parse = (row) => {
-        const fast = compiled.safeParse(row);
-        return fast.success ? { success: true, data: fast.data } : zod(row);
-      };
-    } else parse = zod;
-    parsers.set(schema, parse);
-  }
-  return parse;
+export function parseRow(schema: z.ZodTypeAny, row: unknown): Parsed {
+  let s = seen.get(schema);
+  if (!s) seen.set(schema, (s = { uses: 0, parse: undefined }));
+  if (s.parse === undefined && ++s.uses >= COMPILE_AFTER) s.parse = compile(schema);
+  return s.parse ? s.parse(row) : schema.safeParse(row);
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compilesFaithfully, rowParser } from '../../db/row-parser.js';
+import { compile, compilesFaithfully, COMPILE_AFTER, parseRow } from '../../db/row-parser.js';
 
 // Every zod object a query module exports: the schemas rows are parsed with.
 const modules = import.meta.glob<Record<string, unknown>>('../../db/**/*.ts', { eager: true });
@@ -61,7 +61,7 @@ describe('compiled row parsing', () => {
   it('answers as zod does for every row schema in db/, valid rows and rows with a wrong field', () => {
     let compared = 0;
     for (const { name, schema } of rowSchemas) {
-      const parse = rowParser(schema);
+      const parse = compile(schema) ?? ((row: unknown) => schema.safeParse(row));
       const valid = sample(schema) as Record<string, unknown>;
       const rows = [valid, { ...valid, not_a_column: 'dropped' }];
       for (const key of Object.keys(valid)) for (const v of WRONG) rows.push({ ...valid, [key]: v });
@@ -78,11 +78,24 @@ describe('compiled row parsing', () => {
     expect(compared).toBeGreaterThan(1000);
   });
 
+  it('compiles a schema only once it keeps coming back, answering alike before and after', () => {
+    const schema = z.object({ id: z.string().uuid(), n: z.number().int() });
+    const row = { id: randomUUID(), n: 3, extra: true };
+    const answers = Array.from({ length: COMPILE_AFTER + 2 }, () => parseRow(schema, row));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual({ success: true, data: { id: row.id, n: 3 } });
+    // The compiler marks a schema it has built.
+    expect('accelerator' in schema).toBe(true);
+    expect('accelerator' in z.object({ id: z.string() })).toBe(false);
+    const refused = parseRow(schema, { id: 'x', n: 1.5 });
+    expect(refused.success ? [] : refused.error.issues.map((i) => i.path.join('.'))).toEqual(['id', 'n']);
+  });
+
   it('drops columns the schema does not name, as zod does', () => {
     const schema = z.object({ id: z.string().uuid(), amount: z.string() });
     expect(compilesFaithfully(schema)).toBe(true);
     const id = randomUUID();
-    expect(rowParser(schema)({ id, amount: '1.00', org_id: id })).toEqual({
+    expect(compile(schema)!({ id, amount: '1.00', org_id: id })).toEqual({
       success: true,
       data: { id, amount: '1.00' },
     });
@@ -101,7 +114,8 @@ describe('compiled row parsing', () => {
   it('keeps the null of an optional field, as zod does (the compiler would drop it)', () => {
     const schema = z.object({ code: z.string().nullable().optional(), description: z.string() });
     expect(compilesFaithfully(schema)).toBe(false);
-    expect(rowParser(schema)({ code: null, description: 'x' })).toEqual({
+    expect(compile(schema)).toBeNull();
+    expect(parseRow(schema, { code: null, description: 'x' })).toEqual({
       success: true,
       data: { code: null, description: 'x' },
     });
@@ -110,7 +124,8 @@ describe('compiled row parsing', () => {
   it('leaves schemas with checks it does not compile to zod', () => {
     const schema = z.object({ email: z.string().email(), at: z.string().datetime() });
     expect(compilesFaithfully(schema)).toBe(false);
-    const refused = rowParser(schema)({ email: 'nope', at: 'yesterday' });
+    expect(compile(schema)).toBeNull();
+    const refused = parseRow(schema, { email: 'nope', at: 'yesterday' });
     expect(refused.success).toBe(false);
     expect(refused.success ? [] : refused.error.issues.map((i) => i.path.join('.'))).toEqual(['email', 'at']);
   });

@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import * as counters from '../db/platform/rate-limits.js';
+import { andThen } from '../lib/and-then.js';
 import type { Db } from '../db/pool.js';
 import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
@@ -189,8 +190,7 @@ export function limitPerMinute(
     return next();
   };
   return (c, next) => {
-    const counted = store.hit(`${name}:${keyOf(c)}`, limit);
-    return counted instanceof Promise ? counted.then((hit) => pass(c, next, hit)) : pass(c, next, counted);
+    return andThen(store.hit(`${name}:${keyOf(c)}`, limit), (hit) => pass(c, next, hit));
   };
 }
 

@@ -1,7 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import * as counters from '../db/platform/rate-limits.js';
-import { andThen } from '../lib/and-then.js';
 import type { Db } from '../db/pool.js';
 import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
@@ -190,7 +189,8 @@ export function limitPerMinute(
     return next();
   };
   return (c, next) => {
-    return andThen(store.hit(`${name}:${keyOf(c)}`, limit), (hit) => pass(c, next, hit));
+    const counted = store.hit(`${name}:${keyOf(c)}`, limit);
+    return counted instanceof Promise ? counted.then((hit) => pass(c, next, hit)) : pass(c, next, counted);
   };
 }
 

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { findActiveApiKey, type ApiKeyRow } from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
-import { andThen } from '../../lib/and-then.js';
 import { can, type Permission } from '../../lib/roles.js';
 import type { Revocations } from '../auth/revocations.js';
 import { sha256, type AccessClaims, type TokenService } from '../auth/tokens.js';
@@ -17,6 +16,10 @@ export type Authenticator = (c: Context<AppEnv>) => Principal | Promise<Principa
 
 /** A key's row is reused this long; a revocation still ends it within a poll (api/auth/revocations.ts). */
 const API_KEY_CACHE_MS = 30_000;
+
+/** `f(v)`, without a promise turn when `v` is already there. */
+const andThen = <T, R>(v: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> =>
+  v instanceof Promise ? v.then(f) : f(v);
 
 export function createAuthenticator(deps: {
   db: Db;
@@ -93,6 +96,6 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
   };
   return (c, next) => {
     const found = c.get('authenticate')(c);
-    return andThen(found, (p) => admit(c, next, p));
+    return found instanceof Promise ? found.then((p) => admit(c, next, p)) : admit(c, next, found);
   };
 }

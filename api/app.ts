@@ -56,6 +56,7 @@ import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { paymentsFromConfig } from '../activities/bail/providers/index.js';
+import { PaymentProviderUnavailable } from '../activities/bail/providers/types.js';
 import { authRoutes } from './routes/auth.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
@@ -131,6 +132,7 @@ export const API_BASE = '/api/v1';
 /** Which dependency an error says is unreachable, if any: those answer 503, not 500. */
 function dependencyDown(err: unknown): string | undefined {
   if (err instanceof ConnectionError) return 'The database';
+  if (err instanceof PaymentProviderUnavailable) return 'The payment provider';
   const cause = err instanceof ServiceError ? err.cause : undefined;
   if (cause && typeof cause === 'object' && 'code' in cause && (cause.code === 14 || cause.code === 4)) {
     return 'Temporal'; // gRPC UNAVAILABLE or DEADLINE_EXCEEDED

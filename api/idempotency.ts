@@ -12,40 +12,43 @@ const KEY_PATTERN = /^[\w.:-]{1,200}$/;
 
 /**
  * The key a command writes its audit row, timeline entry and event under, and sends as its
- * Temporal update id: made here, unique per call (`org:action:resource:uuid`), so nothing a
- * client sends can collide with another write or another organisation's.
+ * Temporal update id: unique per call (`org:action:resource:uuid`) when the client sent no
+ * Idempotency-Key, so nothing a client sends can collide with another write or another
+ * organisation's; derived from the client's key when it sent one, so a retry of the same request
+ * reaches the same rows (a charge, its payment) and never makes new ones.
  */
-export const commandKey = (orgId: string, action: string, resourceId: string | null) =>
-  `${orgId}:${action}:${resourceId ?? '-'}:${randomUUID()}`;
+export const commandKey = (orgId: string, action: string, resourceId: string | null, clientKey?: string) =>
+  `${orgId}:${action}:${resourceId ?? '-'}:${clientKey === undefined ? randomUUID() : `key:${clientKey}`}`;
 
 /**
- * Runs a write once per `Idempotency-Key` (per organisation and action): the same key with the
+ * Runs a write once per `Idempotency-Key` (per organisation, action and caller): the same key with the
  * same resource and body returns the first result; with another resource or body it is 422; a
- * request still in flight 409. Failed requests release the key so the client may retry. `run`
- * gets the command's server-made key (commandKey).
+ * request still in flight 409. `run` gets the command's key (commandKey, from the client's key).
+ *
+ * A failed request frees its key so the client may retry; with `resumable` (a card charge, whose
+ * pending payment may already be at the provider) the claim is kept and a retry with the same key
+ * runs the command again on the same rows, which asks the provider again under the same key.
+ * `required` refuses a request without a key.
  */
 export async function idempotent(
   db: Db,
   c: Context<AppEnv>,
-  target: { action: string; resourceId?: string | null },
+  target: { action: string; resourceId?: string | null; required?: boolean; resumable?: boolean },
   body: unknown,
   run: (key: string) => Promise<Result>,
 ) {
   const key = c.req.header('idempotency-key');
-  const orgId = c.get('principal').orgId;
-  const scope = target.action;
-  const execute = () => run(commandKey(orgId, target.action, target.resourceId ?? null));
-  if (key === undefined) return execute();
-  if (!KEY_PATTERN.test(key)) {
-    throw new ApiError(
-      400,
-      'validation_failed',
-      'Idempotency-Key must be 1–200 characters of [A-Za-z0-9_.:-]',
-      {
-        issues: [{ path: 'header.idempotency-key', message: 'invalid format', code: 'invalid_string' }],
-      },
-    );
+  const { orgId, actorType, actorId } = c.get('principal');
+  // Keys are the caller's own: another user's (or key's) same key is another request, never a replay of theirs.
+  const scope = `${target.action}@${actorType}:${actorId}`;
+  if (key === undefined) {
+    if (target.required)
+      throw keyError('required', 'Idempotency-Key is required: a retry must never act twice');
+    return run(commandKey(orgId, target.action, target.resourceId ?? null));
   }
+  if (!KEY_PATTERN.test(key))
+    throw keyError('invalid format', 'Idempotency-Key must be 1–200 characters of [A-Za-z0-9_.:-]');
+  const execute = () => run(commandKey(orgId, scope, target.resourceId ?? null, key));
   const requestHash = sha256(JSON.stringify({ resource: target.resourceId ?? null, body: body ?? null }));
   const prior = await idem.claimIdempotencyKey(db, { orgId, scope, key, requestHash });
   if (prior) {
@@ -57,21 +60,31 @@ export async function idempotent(
       );
     }
     if (prior.response_status === null) {
-      throw new ApiError(
-        409,
-        'request_in_progress',
-        'A request with this Idempotency-Key is still in progress',
-      );
+      // A resumable request that failed (or whose process died) is taken up again, by one retry at a time.
+      const resumed = target.resumable && (await idem.resumeIdempotencyKey(db, { orgId, scope, key }));
+      if (!resumed)
+        throw new ApiError(
+          409,
+          'request_in_progress',
+          'A request with this Idempotency-Key is still in progress',
+        );
+    } else {
+      c.header('Idempotent-Replayed', 'true');
+      return { status: prior.response_status as Result['status'], body: prior.response_body };
     }
-    c.header('Idempotent-Replayed', 'true');
-    return { status: prior.response_status as Result['status'], body: prior.response_body };
   }
   try {
     const result = await execute();
     await idem.storeIdempotentResponse(db, { orgId, scope, key, status: result.status, body: result.body });
     return result;
   } catch (err) {
-    await idem.releaseIdempotencyKey(db, { orgId, scope, key });
+    if (target.resumable) await idem.failIdempotencyKey(db, { orgId, scope, key });
+    else await idem.releaseIdempotencyKey(db, { orgId, scope, key });
     throw err;
   }
 }
+
+const keyError = (message: string, text: string) =>
+  new ApiError(400, 'validation_failed', text, {
+    issues: [{ path: 'header.idempotency-key', message, code: 'invalid_string' }],
+  });

@@ -133,15 +133,16 @@ export const jsonBody = <T extends z.ZodTypeAny>(schema: T) => ({
 });
 
 /** Writes that may be retried take an Idempotency-Key (api/idempotency.ts). */
-export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\w.:-]{1,200}$/)
-    .optional()
-    .openapi({
-      description: 'Retry-safe key: the same key and body answer the first result; another body is 422',
-    }),
-});
+const IdempotencyKey = z
+  .string()
+  .regex(/^[\w.:-]{1,200}$/)
+  .openapi({
+    description:
+      'Retry-safe key, your own (per caller): the same key and body answer the first result; another body is 422',
+  });
+export const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
+/** For writes that must never happen twice (a card charge): no key, no request. */
+export const RequiredIdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey });
 
 export const IdParams = z.object({
   id: z

@@ -153,6 +153,8 @@ export const configSchema = z
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API host (a local fake in tests). */
     STRIPE_API_BASE: z.string().url().optional(),
+    /** How long a Stripe request may take before it counts as unanswered (its payment stays pending). */
+    STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
     /** Bail e-signatures through DocuSign when all three are set; else the local provider. */
     DOCUSIGN_BASE_URL: z.string().url().optional(),
     DOCUSIGN_ACCOUNT_ID: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import type { Channel } from '../workflows/notify/channels.js';
 
 export type Template = { subject: string | null; body: string };
@@ -302,16 +303,63 @@ const GENERIC_SAMPLE: Sample = {
 };
 export const sampleFor = (kind: string): Sample => SAMPLES[kind] ?? GENERIC_SAMPLE;
 
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
-const compile = (source: string, escape: boolean) => {
+/**
+ * What one render may spend. Block iterations (`each`, `with`, a block over an array) are counted
+ * across the whole message, so nested loops over a large array cannot hold the event loop (three
+ * nested `each` over 2,000 items is 8·10⁹ iterations); nesting and output are bounded too.
+ */
+export const RENDER_BUDGET = { iterations: 10_000, depth: 8, outputChars: 1_000_000 } as const;
+
+/** A template that would cost more than RENDER_BUDGET: a 422 for a preview, a failed delivery. */
+export class TemplateBudgetExceeded extends Error {
+  override name = 'TemplateBudgetExceeded';
+}
+
+// Iterations left in the render under way: rendering is synchronous, so one counter serves.
+let iterationsLeft = Infinity;
+type BlockHelper = (this: unknown, ...args: unknown[]) => unknown;
+const counted = (helper: BlockHelper): BlockHelper =>
+  function (this: unknown, ...args: unknown[]) {
+    const options = args[args.length - 1] as { fn: (...a: unknown[]) => string };
+    const fn = options.fn;
+    const tick = Object.assign((...a: unknown[]) => {
+      if (--iterationsLeft < 0)
+        throw new TemplateBudgetExceeded(
+          `template takes more than ${RENDER_BUDGET.iterations} block iterations`,
+        );
+      return fn(...a);
+    }, fn);
+    args[args.length - 1] = { ...options, fn: tick };
+    return helper.apply(this, args);
+  };
+// blockHelperMissing (a block over an array) calls helpers.each, so it is counted too.
+hbs.registerHelper('each', counted(hbs.helpers.each as BlockHelper));
+hbs.registerHelper('with', counted(hbs.helpers.with as BlockHelper));
+
+// Saved versions only (drafts are compiled each time): a bounded cache, so no client can fill memory.
+const compiled = new LRUCache<string, HandlebarsTemplateDelegate>({ max: 500 });
+const compile = (source: string, escape: boolean, cache: boolean) => {
   const key = `${escape ? 'h' : 't'}:${source}`;
   let fn = compiled.get(key);
   if (!fn) {
     fn = hbs.compile(source, { noEscape: !escape, strict: false });
-    compiled.set(key, fn);
+    if (cache) compiled.set(key, fn);
   }
   return fn;
 };
+
+/** Runs a compiled template within RENDER_BUDGET. */
+function run(fn: HandlebarsTemplateDelegate, vars: Record<string, unknown>): string {
+  iterationsLeft = RENDER_BUDGET.iterations;
+  try {
+    const out = fn(vars);
+    if (out.length > RENDER_BUDGET.outputChars)
+      throw new TemplateBudgetExceeded(`message is longer than ${RENDER_BUDGET.outputChars} characters`);
+    return out;
+  } finally {
+    iterationsLeft = Infinity;
+  }
+}
 
 /** Plain text from the HTML body: links as `label: url`, tags dropped, paragraphs as blank lines. */
 const toText = (html: string) =>
@@ -334,24 +382,44 @@ const toText = (html: string) =>
  * Renders a message for its channel: email gets escaped HTML and a plain-text part; SMS is plain
  * text cut to 160 characters with "..."; in-app is plain text.
  */
-export function render(channel: Channel, template: Template, vars: Record<string, unknown>) {
-  const subject = template.subject ? compile(template.subject, false)(vars).trim() : null;
+export function render(
+  channel: Channel,
+  template: Template,
+  vars: Record<string, unknown>,
+  o: { draft?: boolean } = {},
+) {
+  const cache = !o.draft;
+  const subject = template.subject ? run(compile(template.subject, false, cache), vars).trim() : null;
   if (channel === 'email') {
-    const html = compile(template.body, true)(vars);
+    const html = run(compile(template.body, true, cache), vars);
     return { subject, html, text: toText(html) };
   }
-  const text = compile(template.body, false)(vars).trim();
+  const text = run(compile(template.body, false, cache), vars).trim();
   if (channel === 'sms' && text.length > SMS_MAX)
     return { subject, html: null, text: `${text.slice(0, SMS_MAX - 3)}...` };
   return { subject, html: null, text };
 }
 
-/** A template's syntax error, or null when it compiles. */
+/** A template's syntax error (or blocks nested deeper than RENDER_BUDGET.depth), or null when it compiles. */
 export function templateError(source: string): string | null {
   try {
     hbs.precompile(source, { strict: false });
-    return null;
   } catch (err) {
     return (err as Error).message.split('\n')[0] ?? 'invalid template';
   }
+  const depth = blockDepth(hbs.parse(source));
+  return depth > RENDER_BUDGET.depth
+    ? `blocks are nested ${depth} deep; at most ${RENDER_BUDGET.depth}`
+    : null;
+}
+
+type Node = { type: string; program?: Node; inverse?: Node & { chained?: boolean }; body?: Node[] };
+/** The deepest nesting of blocks ({{#…}}, {{#> …}}) in a parsed template; `{{else if}}` chains count once. */
+function blockDepth(node: Node | undefined): number {
+  if (!node) return 0;
+  if (node.type === 'Program') return Math.max(0, ...(node.body ?? []).map(blockDepth));
+  if (node.type !== 'BlockStatement' && node.type !== 'PartialBlockStatement') return 0;
+  const chain = node.inverse?.chained ? blockDepth(node.inverse) : 0;
+  const inner = Math.max(blockDepth(node.program), node.inverse?.chained ? 0 : blockDepth(node.inverse));
+  return Math.max(inner + 1, chain);
 }

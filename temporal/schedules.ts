@@ -32,6 +32,8 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
     schedule('start-pending', '1 minute', 'startPendingWorkflows', 'platform', [{ olderThanSeconds: 60 }]),
     // The seed's 5-minute pass.
     schedule('rules-periodic', '5 minutes', 'evaluateAlertRules', 'rules', [{}]),
+    // Card charges whose provider answer was lost and that no retry took up.
+    schedule('bail-charges', '5 minutes', 'settleUnansweredCharges', 'bail', [{}]),
     // Behaviour patterns of the customers with new interactions.
     schedule(PATTERN_PASS_ID, '1 hour', 'detectBehaviorPatterns', 'insights', [{}]),
   ];

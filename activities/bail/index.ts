@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bailEvent, notifyBondParties } from '../../commands/bail/bond-parties.js';
+import { settleUnansweredCharges } from '../../commands/bail/charge-card.js';
 import { chargeInstallment } from '../../commands/bail/charge-installment.js';
 import * as dunning from '../../commands/bail/dunning.js';
 import * as envelopes from '../../commands/bail/envelope-status.js';
@@ -197,6 +198,9 @@ export function createBailActivities(deps: BailDeps): BailActivities {
 
     chargeInstallment: ({ orgId, planId, installmentId, attempt }) =>
       chargeInstallment(db, payments, orgId, { planId, installmentId, attempt }, actor()),
+
+    settleUnansweredCharges: ({ olderThanSeconds }) =>
+      settleUnansweredCharges(db, payments, { olderThanSeconds }),
 
     async sendDunningNotice({ orgId, planId, installmentId, attempt }) {
       await deliver(await dunning.sendDunningNotice(db, orgId, { planId, installmentId, attempt }));

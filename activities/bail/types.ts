@@ -77,6 +77,8 @@ export interface BailActivities {
   markPlanDelinquent(input: PlanRef & { installmentId: string }): Promise<void>;
   /** Every installment is paid: the plan is paid. */
   completePaymentPlan(input: PlanRef): Promise<void>;
+  /** Card charges whose provider answer was lost, settled by asking the provider (a page of them). */
+  settleUnansweredCharges(input: { olderThanSeconds: number }): Promise<{ settled: number }>;
 
   /** Sends the document's envelope once (a retry finds the one already sent). */
   sendEnvelope(input: DocRef): Promise<{ envelopeId: string }>;

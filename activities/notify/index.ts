@@ -23,10 +23,17 @@ import {
   type Channel,
   type SendChannel,
 } from '../../workflows/notify/channels.js';
-import { CRITICAL_KINDS, type QuietHours } from '../../workflows/notify/quiet-hours.js';
+import type { QuietHours } from '../../workflows/notify/quiet-hours.js';
 import { outboxProvider } from './providers/outbox.js';
 import { ProviderError, type Provider } from './providers/types.js';
-import { actionLink, builtInTemplate, DEFAULT_LOCALE, render, type Template } from '../../lib/templates.js';
+import {
+  actionLink,
+  builtInTemplate,
+  DEFAULT_LOCALE,
+  render,
+  TemplateBudgetExceeded,
+  type Template,
+} from '../../lib/templates.js';
 
 export type NotifyDeps = {
   db: Db;
@@ -54,6 +61,17 @@ export type DeliveryPlan = {
 const FINAL = new Set(['sent', 'delivered', 'failed', 'bounced', 'suppressed']);
 
 /** The notification engine's side effects; each is idempotent by the delivery's unique (notification, channel). */
+/** A message rendered for sending; a template over its budget fails the delivery (no retry can help). */
+function renderOrFail(...args: Parameters<typeof render>) {
+  try {
+    return render(...args);
+  } catch (err) {
+    if (err instanceof TemplateBudgetExceeded)
+      throw ApplicationFailure.nonRetryable(err.message, 'TemplateTooExpensive');
+    throw err;
+  }
+}
+
 export function createNotifyActivities(deps: NotifyDeps) {
   const { db } = deps;
   const outbox = outboxProvider(db);
@@ -63,10 +81,15 @@ export function createNotifyActivities(deps: NotifyDeps) {
    * The YES / NO links of a contact's email, signed now and valid while the contact can still be
    * answered (this channel's wait and the fallbacks after it). Nothing stores them.
    */
-  async function contactLinks(orgId: string, metadata: Record<string, unknown>) {
-    const contactId = typeof metadata.contact_id === 'string' ? metadata.contact_id : null;
+  async function contactLinks(
+    orgId: string,
+    n: { source: string; customer_id: string; metadata: Record<string, unknown> },
+  ) {
+    // Only a contact's own message, to its own customer, carries the links that answer it.
+    if (n.source !== 'contact') return null;
+    const contactId = typeof n.metadata.contact_id === 'string' ? n.metadata.contact_id : null;
     const contact = contactId ? await getContact(db, orgId, contactId) : null;
-    if (!contact?.expect_reply) return null;
+    if (!contact?.expect_reply || contact.customer_id !== n.customer_id) return null;
     if (!deps.linkKey) throw ApplicationFailure.nonRetryable('LINK_SIGNING_KEY is not configured', 'Config');
     const left =
       contact.channels.length - Math.max(0, contact.channels.indexOf(contact.current_channel ?? ''));
@@ -101,7 +124,8 @@ export function createNotifyActivities(deps: NotifyDeps) {
       ]);
       if (!customer || !prefs)
         throw ApplicationFailure.nonRetryable(`customer ${n.customer_id} not found`, 'NotFound');
-      const critical = n.critical || CRITICAL_KINDS.includes(n.kind);
+      // Only the stored flag: set by the system or a caller with notifications:critical, never by kind.
+      const critical = n.critical;
       const wanted = new Set(n.channels ?? prefs.channels_by_kind[n.kind] ?? ['in_app', 'email', 'sms']);
       wanted.add('in_app');
 
@@ -212,7 +236,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
       const { name, sms_number: smsNumber } = await getOrganization(db, input.orgId);
       const org = { name };
       const locale = (await getPreferences(db, input.orgId, d.customer_id))?.locale ?? null;
-      const message = render(channel, await template(input.orgId, n, channel, locale), {
+      const message = renderOrFail(channel, await template(input.orgId, n, channel, locale), {
         title: n.title,
         message: n.message,
         metadata: n.metadata,
@@ -221,7 +245,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
         locale: locale ?? DEFAULT_LOCALE,
         timestamp: n.created_at,
         ...actionLink(deps.appUrl, n.metadata),
-        answer_links: channel === 'email' ? await contactLinks(input.orgId, n.metadata) : null,
+        answer_links: channel === 'email' ? await contactLinks(input.orgId, n) : null,
       });
       // A redelivery numbers its attempts after those already logged.
       const attempt = d.attempt_base + Context.current().info.attempt;

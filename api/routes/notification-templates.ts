@@ -13,12 +13,14 @@ import {
   sampleFor,
   SMS_MAX,
   templateError,
+  TemplateBudgetExceeded,
   type Template,
 } from '../../lib/templates.js';
 import type { Db } from '../../db/pool.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
 import { commandActor } from '../audit.js';
 import { notFound } from '../errors.js';
+import { UnprocessableFieldError } from '../../lib/domain-errors.js';
 import { errorResponses, IdParams, json, jsonBody, newRouter, securedRoute } from '../router.js';
 import { Chars, Locale } from '../schemas.js';
 import type { Channel } from '../../workflows/notify/channels.js';
@@ -120,7 +122,8 @@ const routes = {
     request: { params: IdParams },
     responses: { 200: json(TemplateSchema, 'Now in use'), ...errorResponses },
   }),
-  previewTemplate: securedRoute('notifications:read', {
+  // Rendering runs a template's loops: only those who may write templates may run them.
+  previewTemplate: securedRoute('templates:manage', {
     method: 'post',
     path: '/notification-templates/{id}/preview',
     tags: ['templates'],
@@ -131,7 +134,7 @@ const routes = {
     },
     responses: { 200: json(PreviewSchema, 'Rendered'), ...errorResponses },
   }),
-  previewDraft: securedRoute('notifications:read', {
+  previewDraft: securedRoute('templates:manage', {
     method: 'post',
     path: '/notification-templates/preview',
     tags: ['templates'],
@@ -160,7 +163,12 @@ function preview(
   kind: string,
   channel: Channel,
   template: Template | null,
-  o: { data?: z.infer<typeof PreviewData> | undefined; locale?: string | null | undefined; org: string },
+  o: {
+    data?: z.infer<typeof PreviewData> | undefined;
+    locale?: string | null | undefined;
+    org: string;
+    draft: boolean;
+  },
 ) {
   const sample = sampleFor(kind);
   const metadata = o.data?.metadata ?? sample.metadata;
@@ -177,8 +185,19 @@ function preview(
     answer_links: null,
   };
   const t = template ?? builtInTemplate(kind, channel, metadata);
-  const whole = render(channel === 'sms' ? 'in_app' : channel, t, vars);
-  const out = render(channel, t, vars);
+  let whole, out;
+  try {
+    whole = render(channel === 'sms' ? 'in_app' : channel, t, vars, { draft: o.draft });
+    out = render(channel, t, vars, { draft: o.draft });
+  } catch (err) {
+    if (err instanceof TemplateBudgetExceeded)
+      throw new UnprocessableFieldError(
+        o.draft ? 'body.body' : 'body.data',
+        err.message,
+        'template_too_expensive',
+      );
+    throw err;
+  }
   return {
     kind,
     channel,
@@ -229,7 +248,7 @@ export function notificationTemplateRoutes(deps: { db: Db }) {
       const body = c.req.valid('json');
       const { name } = await getOrganization(db, orgId);
       return c.json(
-        preview(t.kind, t.channel, t, { ...body, locale: body.locale ?? t.locale, org: name }),
+        preview(t.kind, t.channel, t, { ...body, locale: body.locale ?? t.locale, org: name, draft: false }),
         200,
       );
     })
@@ -237,6 +256,6 @@ export function notificationTemplateRoutes(deps: { db: Db }) {
       const body = c.req.valid('json');
       const { name } = await getOrganization(db, c.get('principal').orgId);
       const draft = body.body ? { subject: body.subject ?? null, body: body.body } : null;
-      return c.json(preview(body.kind, body.channel, draft, { ...body, org: name }), 200);
+      return c.json(preview(body.kind, body.channel, draft, { ...body, org: name, draft: true }), 200);
     });
 }

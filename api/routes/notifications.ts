@@ -10,6 +10,8 @@ import { sendNotification } from '../../commands/notify/send-notification.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { deliverWorkflowId } from '../../workflows/notify/ids.js';
 import { CHANNELS } from '../../workflows/notify/channels.js';
+import { SYSTEM_DEDUP_PREFIXES, SYSTEM_KINDS } from '../../workflows/notify/quiet-hours.js';
+import { UNPROCESSABLE, UnprocessableFieldError } from '../../lib/domain-errors.js';
 import { auditPiiViewed, auditRequest } from '../audit.js';
 import { maskDestination } from '../../lib/masking.js';
 import { forbidden, notFound } from '../errors.js';
@@ -64,6 +66,11 @@ const routes = {
             metadata: z
               .record(z.unknown())
               .refine((m) => JSON.stringify(m).length <= 4096, 'must be at most 4 KiB as JSON')
+              // Answer links go only on a contact's own messages, which the system writes.
+              .refine((m) => !('contact_id' in m), {
+                message: 'contact_id is the system’s; it may not be set',
+                params: UNPROCESSABLE,
+              })
               .optional(),
           })
           .strict(),
@@ -142,9 +149,19 @@ export function notificationRoutes(deps: {
     .openapi(routes.send, async (c) => {
       const p = c.get('principal');
       const body = c.req.valid('json');
-      // Critical skips quiet hours and limits: a permission of its own, not every writer's.
-      if (body.critical && !can(p.role, 'notifications:critical'))
-        throw forbidden(`Your role (${p.role}) lacks notifications:critical`);
+      // Critical skips quiet hours and limits: a permission of its own, not every writer's; so is
+      // sending as the system (its fraud kinds), and nothing here may pose as a system message.
+      if (!can(p.role, 'notifications:critical')) {
+        if (body.critical) throw forbidden(`Your role (${p.role}) lacks notifications:critical`);
+        if (SYSTEM_KINDS.includes(body.kind))
+          throw forbidden(`Kind ${body.kind} is the system's; it needs notifications:critical`);
+      }
+      if (SYSTEM_DEDUP_PREFIXES.some((prefix) => body.dedup_key.startsWith(prefix)))
+        throw new UnprocessableFieldError(
+          'body.dedup_key',
+          `dedup_key may not start with ${SYSTEM_DEDUP_PREFIXES.join(', ')} (the system's own keys)`,
+          'reserved',
+        );
       await requireCustomer(p.orgId, body.customer_id);
       const { row, created, starts } = await sendNotification(db, p.orgId, { ...body, source: 'api' });
       // One delivery run per notification, ever: a repeated request sends nothing again.

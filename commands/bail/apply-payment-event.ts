@@ -26,12 +26,19 @@ export async function applyPaymentEvent(
   provider: string,
   e: PaymentEvent,
 ): Promise<{ applied: boolean; starts: PendingStart[] }> {
-  const found = await payments.findByProviderPayment(db, provider, e.providerPaymentId);
+  const found = await payments.findByProviderPayment(db, provider, e.providerPaymentId, e.payment);
   if (!found) return { applied: false, starts: [] };
   const orgId = found.org_id;
   const by: CommandActor = { type: 'system', id: `${provider}-webhook` };
   return db.transaction(async (t) => {
-    const row = await payments.settlePayment(t, orgId, found.id, TO[e.type], null, e.reason);
+    const row = await payments.settlePayment(
+      t,
+      orgId,
+      found.id,
+      TO[e.type],
+      e.providerPaymentId || null,
+      e.reason,
+    );
     if (!row) return { applied: false, starts: [] };
     const inst = row.installment_id ? await plans.getInstallment(t, orgId, row.installment_id) : null;
     if (inst && e.type !== 'charge.refunded')

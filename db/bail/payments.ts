@@ -121,15 +121,41 @@ export function settlePayment(
     RETURNING ${columns}`);
 }
 
-/** A payment by the provider's id: webhooks carry no organisation, the payment row does. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A payment by the provider's id, or by our own id from the metadata we sent when the charge's
+ * answer (and so the provider's id) never reached us. Webhooks carry no organisation of ours but
+ * that metadata; the payment row has it.
+ */
 export function findByProviderPayment(
   db: Queryable,
   provider: string,
   providerPaymentId: string,
+  ours: { orgId: string; id: string } | null = null,
 ): Promise<(PaymentRow & { org_id: string }) | null> {
+  const byOurs =
+    ours && UUID.test(ours.orgId) && UUID.test(ours.id)
+      ? sql.fragment`OR (org_id = ${ours.orgId} AND id = ${ours.id} AND provider_payment_id IS NULL)`
+      : sql.fragment``;
   return db.maybeOne(sql.type(paymentRow.extend({ org_id: z.string().uuid() }))`
     SELECT ${columns}, org_id FROM payments
-    WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId}`);
+    WHERE provider = ${provider} AND (provider_payment_id = ${providerPaymentId} ${byOurs})
+    LIMIT 1`);
+}
+
+/** Card charges made now (not a plan's) still pending with no answer from the provider, oldest first. */
+export function unansweredCharges(
+  db: Queryable,
+  provider: string,
+  o: { olderThanSeconds: number; limit: number },
+): Promise<readonly (PaymentRow & { org_id: string })[]> {
+  return db.any(sql.type(paymentRow.extend({ org_id: z.string().uuid() }))`
+    SELECT ${columns}, org_id FROM payments
+    WHERE status = 'pending' AND provider_payment_id IS NULL AND installment_id IS NULL
+      AND method = 'card' AND provider = ${provider}
+      AND created_at < now() - make_interval(secs => ${o.olderThanSeconds})
+    ORDER BY created_at LIMIT ${o.limit}`);
 }
 
 /** Whether an installment has a charge the provider has not settled yet. */

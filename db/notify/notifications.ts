@@ -35,7 +35,7 @@ export type NotificationInput = {
   dedup_key: string;
 };
 
-/** One notification per dedup key: a repeat returns the first and creates nothing. */
+/** One notification per source and dedup key: a repeat returns the first and creates nothing. */
 export async function createNotification(
   db: Queryable,
   orgId: string,
@@ -46,10 +46,11 @@ export async function createNotification(
     VALUES (${orgId}, ${n.customer_id}, ${n.source}, ${n.kind}, ${n.title}, ${n.message},
       ${sql.jsonb((n.metadata ?? {}) as never)}, ${n.critical ?? false},
       ${n.channels ? sql.array(n.channels, 'text') : null}, ${n.dedup_key})
-    ON CONFLICT (org_id, dedup_key) DO NOTHING RETURNING ${columns}`);
+    ON CONFLICT (org_id, source, dedup_key) DO NOTHING RETURNING ${columns}`);
   if (created) return { row: created, created: true };
   const existing = await db.one(sql.type(notificationRow)`
-    SELECT ${columns} FROM notifications WHERE org_id = ${orgId} AND dedup_key = ${n.dedup_key}`);
+    SELECT ${columns} FROM notifications
+    WHERE org_id = ${orgId} AND source = ${n.source} AND dedup_key = ${n.dedup_key}`);
   return { row: existing, created: false };
 }
 

@@ -45,3 +45,29 @@ export async function releaseIdempotencyKey(
     DELETE FROM idempotency_keys
     WHERE org_id = ${k.orgId} AND scope = ${k.scope} AND key = ${k.key} AND response_status IS NULL`);
 }
+
+/** Marks a resumable request's claim as failed: the client's retry with the same key takes it up. */
+export async function failIdempotencyKey(
+  db: Queryable,
+  k: { orgId: string; scope: string; key: string },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE idempotency_keys SET failed_at = now()
+    WHERE org_id = ${k.orgId} AND scope = ${k.scope} AND key = ${k.key} AND response_status IS NULL`);
+}
+
+/**
+ * Takes up a resumable claim that failed, or whose request has not answered in two minutes (its
+ * process died): true for exactly one caller, so two retries at once do not both run.
+ */
+export async function resumeIdempotencyKey(
+  db: Queryable,
+  k: { orgId: string; scope: string; key: string },
+): Promise<boolean> {
+  const taken = await db.maybeOne(sql.type(z.object({ key: z.string() }))`
+    UPDATE idempotency_keys SET failed_at = NULL, claimed_at = now()
+    WHERE org_id = ${k.orgId} AND scope = ${k.scope} AND key = ${k.key} AND response_status IS NULL
+      AND (failed_at IS NOT NULL OR claimed_at < now() - interval '2 minutes')
+    RETURNING key`);
+  return taken !== null;
+}

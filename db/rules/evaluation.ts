@@ -187,7 +187,7 @@ export async function applyEvaluation(
           })) as never,
         )}) AS x(org_id uuid, customer_id uuid, kind text, title text, message text, metadata jsonb,
           critical boolean, channels jsonb, dedup_key text)
-        ON CONFLICT (org_id, dedup_key) DO NOTHING
+        ON CONFLICT (org_id, source, dedup_key) DO NOTHING
         RETURNING id, org_id, customer_id, dedup_key, metadata->>'rule_id' AS rule_id, kind, critical`)),
     ];
     // Each firing is an action on the world: one audit row, once (a retry finds the notification).

@@ -50,9 +50,10 @@ describe('roles (issue 11, item 4)', () => {
     expect(
       await h.db.oneFirst(sql.unsafe`SELECT count(*)::int FROM notifications WHERE org_id = ${orgId}`),
     ).toBe(0);
+    // The system's kinds are refused too (issue 28 item 3): only critical callers may send them.
     expect(
       (await h.call('POST', '/api/v1/notifications', { token: agent, body: notice('b', false) })).status,
-    ).toBe(202);
+    ).toBe(403);
     expect(
       (await h.call('POST', '/api/v1/notifications', { token: supervisor, body: notice('c', true) })).status,
     ).toBe(202);

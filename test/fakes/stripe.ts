@@ -32,7 +32,8 @@ function formFields(body: string): { fields: Record<string, string>; metadata: R
 }
 
 /**
- * `POST /v1/payment_intents` as Stripe answers it: confirmed off-session, 200 with the intent, or
+ * `POST /v1/payment_intents` as Stripe answers it (and `GET /v1/payment_intents/search` by our
+ * payment id in the metadata): confirmed off-session, 200 with the intent, or
  * 402 with a card_error carrying it; a repeat of an Idempotency-Key replays the first answer
  * (`Idempotent-Replayed: true`) without a second charge. Outcomes are scripted with `next`, else
  * by payment method (`pm_card_chargeDeclined…` declines, as Stripe's test methods do).
@@ -44,6 +45,16 @@ export async function startStripeFake() {
   // due must not take an outcome meant for this one.
   const outcomes: Scripted[] = [];
   const fake = await startHttpFake((req) => {
+    if (req.method === 'GET' && req.path.startsWith('/v1/payment_intents/search?')) {
+      // Only the query Sentinel makes: metadata['payment_id']:'<id>'.
+      const query = new URL(req.path, 'http://fake').searchParams.get('query') ?? '';
+      const id = /^metadata\['payment_id'\]:'([\w-]+)'$/.exec(query)?.[1];
+      const data = intents.filter((i) => id !== undefined && i.metadata.payment_id === id);
+      return {
+        status: 200,
+        body: { object: 'search_result', url: '/v1/payment_intents/search', has_more: false, data },
+      };
+    }
     if (req.method !== 'POST' || req.path !== '/v1/payment_intents')
       return {
         status: 404,

@@ -108,7 +108,8 @@ export async function startHarness(
     cipher,
     temporal,
     hub,
-    log: opts.log ?? createLogger({ level: 'silent' }),
+    // TEST_LOG_LEVEL=error shows why a request failed (quiet by default)
+    log: opts.log ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     codec: opts.payloadCodec,
   });
   const server: ServerType = await new Promise((resolve) => {
@@ -128,7 +129,9 @@ export async function startHarness(
         db,
         cipher,
         temporal,
-        payments: paymentsFromConfig(config as { STRIPE_SECRET_KEY?: string; STRIPE_API_BASE?: string }),
+        payments: paymentsFromConfig(
+          config as { STRIPE_SECRET_KEY?: string; STRIPE_API_BASE?: string; STRIPE_TIMEOUT_MS?: number },
+        ),
         esign: esignFromConfig(
           config as {
             DOCUSIGN_BASE_URL?: string;

@@ -17,6 +17,8 @@ beforeAll(async () => {
       STRIPE_SECRET_KEY: 'sk_test_bail',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.url,
+      // Short, so a held answer counts as lost within a test.
+      STRIPE_TIMEOUT_MS: 3_000,
     },
   });
 });
@@ -248,6 +250,7 @@ describe('bail payments through Stripe', () => {
     expect(stripe.intents.filter((i) => i.metadata.bond_id === bondId)).toHaveLength(2);
     const bad = await h.call('POST', `/api/v1/bail/bonds/${bondId}/payments/charge`, {
       token,
+      headers: { 'idempotency-key': 'premium-bad' },
       body: { amount: '-1', payment_method_id: 'x' },
     });
     expect(bad.status).toBe(400);
@@ -255,5 +258,97 @@ describe('bail payments through Stripe', () => {
       'body.amount',
       'body.payment_method_id',
     ]);
+  });
+
+  it('charges once when the provider’s answer is lost: a retry with the same key resumes the payment (issue 28 item 2)', async () => {
+    const { token, bondId } = await bondOnPlan({ count: 1 });
+    let release!: () => void;
+    // Stripe charges the card but answers only after our client has given up.
+    stripe.next({
+      outcome: 'succeeded',
+      customer: 'cus_lost',
+      hold: new Promise<void>((r) => (release = r)),
+    });
+    const charge = (key?: string) =>
+      h.call('POST', `/api/v1/bail/bonds/${bondId}/payments/charge`, {
+        token,
+        headers: key ? { 'idempotency-key': key } : {},
+        body: { amount: '250.00', payment_method_id: 'pm_card_visa', provider_customer_id: 'cus_lost' },
+      });
+    const lost = await charge('premium-lost');
+    release();
+    expect(lost.status).toBe(503);
+    const retried = await charge('premium-lost');
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ status: 'completed', amount: '250.00' });
+    const intents = stripe.intents.filter((i) => i.metadata.bond_id === bondId && i.amount === 25_000);
+    expect(intents).toHaveLength(1);
+    expect(retried.body.provider_payment_id).toBe(intents[0]!.id);
+    // The retry asked Stripe again under the first request's key.
+    const posts = stripe.requests.filter(
+      (r) => r.path === '/v1/payment_intents' && r.body.includes(encodeURIComponent(retried.body.id)),
+    );
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.headers['idempotency-key']).toBe(posts[0]!.headers['idempotency-key']);
+    const replay = await charge('premium-lost');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(retried.body.id);
+    // Without a key there is no charge at all.
+    const keyless = await charge();
+    expect(keyless.status).toBe(400);
+    expect(keyless.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual([
+      'header.idempotency-key',
+    ]);
+  });
+
+  it('settles a lost charge nobody retried: by its webhook (our payment id) or by the bail-charges sweeper', async () => {
+    const { orgId, token, bondId } = await bondOnPlan({ count: 1 });
+    const lose = async (key: string, customer: string) => {
+      let release!: () => void;
+      stripe.next({ outcome: 'succeeded', customer, hold: new Promise<void>((r) => (release = r)) });
+      const res = await h.call('POST', `/api/v1/bail/bonds/${bondId}/payments/charge`, {
+        token,
+        headers: { 'idempotency-key': key },
+        body: { amount: '75.00', payment_method_id: 'pm_card_visa', provider_customer_id: customer },
+      });
+      release();
+      expect(res.status).toBe(503);
+      const intent = stripe.intents.find((i) => i.customer === customer)!;
+      return { paymentId: intent.metadata.payment_id!, intent };
+    };
+    const paymentOf = (id: string) =>
+      h.db.one(
+        sql.unsafe`SELECT status, provider_payment_id FROM payments WHERE org_id = ${orgId} AND id = ${id}`,
+      );
+
+    // The webhook names the intent, which we never learnt, and our payment id in its metadata.
+    const hooked = await lose('premium-hook', 'cus_hook');
+    expect(await paymentOf(hooked.paymentId)).toEqual({ status: 'pending', provider_payment_id: null });
+    const event = signedStripeEvent(WEBHOOK_SECRET, 'payment_intent.succeeded', hooked.intent);
+    const res = await h.call('POST', '/webhooks/stripe', {
+      rawBody: event.payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': event.signature },
+    });
+    expect(res.body).toEqual({ received: true, applied: true });
+    expect(await paymentOf(hooked.paymentId)).toEqual({
+      status: 'completed',
+      provider_payment_id: hooked.intent.id,
+    });
+
+    // No retry and no webhook: the sweeper asks Stripe for the payment by its id.
+    const swept = await lose('premium-swept', 'cus_swept');
+    const workflowId = `${h.prefix}bail-charges-now`;
+    const result = await h.temporal.workflow.execute('settleUnansweredCharges', {
+      taskQueue: `${h.prefix}bail`,
+      workflowId,
+      args: [{ olderThanSeconds: 0 }],
+    });
+    expect(result).toEqual({ settled: expect.any(Number) });
+    recordHistory(workflowId, 'settle-unanswered-charges.v1');
+    expect(await paymentOf(swept.paymentId)).toEqual({
+      status: 'completed',
+      provider_payment_id: swept.intent.id,
+    });
+    expect(stripe.intents.filter((i) => i.customer === 'cus_swept')).toHaveLength(1);
   });
 });

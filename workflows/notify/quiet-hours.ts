@@ -33,5 +33,12 @@ export function quietHoursEnd(nowMs: number, q: QuietHours): number | null {
   return until.toMillis();
 }
 
-/** Kinds that must reach the customer now: they bypass quiet hours and rate limits. */
-export const CRITICAL_KINDS = ['large_transaction', 'fraud_contact', 'fraud_alert'];
+/**
+ * Kinds the system sends as critical (past quiet hours and rate limits). The kind alone never makes
+ * a notification critical, its stored flag does; an API caller needs notifications:critical to send
+ * one of these kinds at all, so no one can pass their message off as the system's.
+ */
+export const SYSTEM_KINDS = ['large_transaction', 'fraud_contact', 'fraud_alert'];
+
+/** dedup_key prefixes the system's own notifications use (rules, contacts, bail): not for API callers. */
+export const SYSTEM_DEDUP_PREFIXES = ['alert-rule:', 'contact:', 'bail:'];

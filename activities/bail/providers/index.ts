@@ -6,10 +6,14 @@ import type { ESignProvider, PaymentProvider } from './types.js';
 
 /** Stripe with STRIPE_SECRET_KEY; else the local provider, so development works offline. */
 export function paymentsFromConfig(
-  c: Partial<Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'>>,
+  c: Partial<Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'STRIPE_TIMEOUT_MS'>>,
 ): PaymentProvider {
   return c.STRIPE_SECRET_KEY
-    ? stripePayments({ secretKey: c.STRIPE_SECRET_KEY, apiBase: c.STRIPE_API_BASE })
+    ? stripePayments({
+        secretKey: c.STRIPE_SECRET_KEY,
+        apiBase: c.STRIPE_API_BASE,
+        timeoutMs: c.STRIPE_TIMEOUT_MS,
+      })
     : localPayments();
 }
 

@@ -11,6 +11,8 @@ export type StripeOptions = {
   secretKey: string;
   /** Tests point the SDK at a local fake (STRIPE_API_BASE, e.g. http://127.0.0.1:12111). */
   apiBase?: string | undefined;
+  /** How long a request may take before it counts as unanswered (ms); 20 s by default. */
+  timeoutMs?: number | undefined;
 };
 
 export function stripeClient(o: StripeOptions): Stripe {
@@ -18,7 +20,7 @@ export function stripeClient(o: StripeOptions): Stripe {
   return new Stripe(o.secretKey, {
     // Our activity retries (with the same idempotency key); the SDK's own retries would hide a crash window.
     maxNetworkRetries: 0,
-    timeout: 20_000,
+    timeout: o.timeoutMs ?? 20_000,
     telemetry: false,
     ...(base && {
       host: base.hostname,
@@ -34,6 +36,13 @@ export function toMinorUnits(amount: string): number {
   return Number(whole) * 100 + Number(frac.padEnd(2, '0').slice(0, 2));
 }
 
+/** A PaymentIntent's state as a charge's result. */
+function intentResult(pi: Stripe.PaymentIntent): ChargeResult {
+  if (pi.status === 'succeeded') return { status: 'succeeded', providerPaymentId: pi.id };
+  if (pi.status === 'processing') return { status: 'processing', providerPaymentId: pi.id };
+  return { status: 'failed', providerPaymentId: pi.id, reason: pi.last_payment_error?.code ?? pi.status };
+}
+
 /**
  * Stripe as the payment provider: an off-session PaymentIntent confirmed at once, with Stripe's
  * idempotency key (a repeat within 24 h returns the first intent, not a second charge). A card
@@ -43,6 +52,19 @@ export function stripePayments(o: StripeOptions): PaymentProvider {
   const stripe = stripeClient(o);
   return {
     name: 'stripe',
+    async find(paymentId: string): Promise<ChargeResult | null> {
+      try {
+        const found = await stripe.paymentIntents.search({
+          query: `metadata['payment_id']:'${paymentId.replace(/[^\w-]/g, '')}'`,
+          limit: 1,
+        });
+        const pi = found.data[0];
+        return pi ? intentResult(pi) : null;
+      } catch (err) {
+        if (err instanceof Stripe.errors.StripeCardError) throw err;
+        throw new PaymentProviderUnavailable((err as Error).message);
+      }
+    },
     async charge(r: ChargeRequest): Promise<ChargeResult> {
       try {
         const pi = await stripe.paymentIntents.create(
@@ -58,13 +80,7 @@ export function stripePayments(o: StripeOptions): PaymentProvider {
           },
           { idempotencyKey: r.idempotencyKey },
         );
-        if (pi.status === 'succeeded') return { status: 'succeeded', providerPaymentId: pi.id };
-        if (pi.status === 'processing') return { status: 'processing', providerPaymentId: pi.id };
-        return {
-          status: 'failed',
-          providerPaymentId: pi.id,
-          reason: pi.last_payment_error?.code ?? pi.status,
-        };
+        return intentResult(pi);
       } catch (err) {
         if (err instanceof Stripe.errors.StripeCardError) {
           return {
@@ -112,6 +128,7 @@ export function readStripeWebhook(
   if (!EVENT_TYPES.has(event.type as PaymentEvent['type'])) return { ok: true, event: null, id: event.id };
   const obj = event.data.object as {
     id: string;
+    metadata?: Record<string, string> | null;
     payment_intent?: string | { id: string } | null;
     last_payment_error?: { code?: string; decline_code?: string } | null;
   };
@@ -129,6 +146,10 @@ export function readStripeWebhook(
       type: event.type as PaymentEvent['type'],
       providerPaymentId,
       reason: obj.last_payment_error?.decline_code ?? obj.last_payment_error?.code ?? null,
+      payment:
+        obj.metadata?.org_id && obj.metadata.payment_id
+          ? { orgId: obj.metadata.org_id, id: obj.metadata.payment_id }
+          : null,
     },
   };
 }

@@ -23,6 +23,11 @@ export class PaymentProviderUnavailable extends Error {
 export interface PaymentProvider {
   readonly name: 'stripe' | 'local';
   charge(r: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * What the provider made of our payment (by the payment id in its metadata), for a payment whose
+   * answer never arrived; null when the provider never received it.
+   */
+  find(paymentId: string): Promise<ChargeResult | null>;
 }
 
 /** What a payment webhook reports, read from its signed body. */
@@ -31,6 +36,8 @@ export type PaymentEvent = {
   type: 'payment_intent.succeeded' | 'payment_intent.payment_failed' | 'charge.refunded';
   providerPaymentId: string;
   reason: string | null;
+  /** Our payment, from the metadata we sent: a report may arrive before the charge's own answer did. */
+  payment: { orgId: string; id: string } | null;
 };
 
 /** An envelope to sign, sent once per document. */

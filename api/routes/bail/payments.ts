@@ -11,6 +11,7 @@ import {
   errorResponses,
   IdempotencyHeaders,
   IdParams,
+  RequiredIdempotencyHeaders,
   json,
   jsonBody,
   newRouter,
@@ -52,10 +53,10 @@ const routes = {
     tags: ['bail'],
     summary: 'Charge a saved card now (e.g. the premium at signing)',
     description:
-      'The answer is the payment: `completed`, `pending` (the provider is still processing; a webhook settles it) or `failed` with `failure_reason` (a decline). Send an Idempotency-Key: a retry never charges twice.',
+      'The answer is the payment: `completed`, `pending` (the provider is still processing; a webhook settles it) or `failed` with `failure_reason` (a decline). Idempotency-Key is required: a retry with the same key never charges twice, and after a 503 (the provider did not answer) it asks the provider again about the same payment.',
     request: {
       params: IdParams,
-      headers: IdempotencyHeaders,
+      headers: RequiredIdempotencyHeaders,
       body: jsonBody(
         z
           .object({
@@ -87,7 +88,8 @@ export function paymentRoutes(deps: { db: Db; payments: PaymentProvider }) {
       const p = c.get('principal');
       const bondId = c.req.valid('param').id;
       const body = c.req.valid('json');
-      const r = await idempotent(db, c, { action: 'bail.charge', resourceId: bondId }, body, async (key) => ({
+      const target = { action: 'bail.charge', resourceId: bondId, required: true, resumable: true };
+      const r = await idempotent(db, c, target, body, async (key) => ({
         status: 201,
         body: await chargeCard(
           db,

@@ -1,0 +1,227 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotification } from '../../db/notify/notifications.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+// Issue 28: each test is the attack, made as the lowest role that could make it.
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+});
+afterAll(() => h.close());
+
+// 2,000 items inside the 4 KiB metadata limit.
+const items: number[] = new Array<number>(2_000).fill(1);
+const loops =
+  '{{#each metadata.items}}{{#each ../metadata.items}}{{#each ../../metadata.items}}x{{/each}}{{/each}}{{/each}}';
+
+async function orgWithCustomer(roles: NonNullable<Parameters<Harness['createOrg']>[0]>) {
+  const org = await h.createOrg(roles);
+  const token = org.users[roles[0]!].token;
+  const customer = await h.call('POST', '/api/v1/customers', {
+    token,
+    body: {
+      external_id: `sec2-${org.orgId}`,
+      first_name: 'Rae',
+      last_name: 'Stone',
+      email: 'rae@example.com',
+      phone: '+14155550142',
+    },
+  });
+  expect(customer.status).toBe(201);
+  return { ...org, customerId: customer.body.id as string };
+}
+
+describe('template rendering with a budget (item 1)', () => {
+  it('refuses a viewer’s preview, and answers a hostile preview with a 422 at once', async () => {
+    const { users } = await h.createOrg(['viewer', 'supervisor']);
+    const draft = { kind: 'probe', channel: 'email', body: loops, data: { metadata: { items } } };
+    const viewer = await h.call('POST', '/api/v1/notification-templates/preview', {
+      token: users.viewer.token,
+      body: draft,
+    });
+    expect(viewer.status).toBe(403);
+
+    const started = Date.now();
+    const [hostile, live] = await Promise.all([
+      h.call('POST', '/api/v1/notification-templates/preview', {
+        token: users.supervisor.token,
+        body: draft,
+      }),
+      h.call('GET', '/health/live'),
+    ]);
+    expect(hostile.status).toBe(422);
+    expect(hostile.body.error.details.issues[0]).toMatchObject({
+      path: 'body.body',
+      code: 'template_too_expensive',
+    });
+    expect(live.status).toBe(200);
+    // 8·10⁹ iterations unbounded; the budget stops it after 10,000 (a generous bound on a busy CI box).
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    // Blocks nested past the budget do not compile at all.
+    const deep = '{{#if a}}'.repeat(9) + 'x' + '{{/if}}'.repeat(9);
+    const refused = await h.call('POST', '/api/v1/notification-templates', {
+      token: users.supervisor.token,
+      body: { kind: 'probe', channel: 'email', body: deep },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.issues[0].path).toBe('body.body');
+    // An else-if chain is one level, however long.
+    const chain = '{{#if a}}1' + '{{else if b}}2'.repeat(12) + '{{/if}}';
+    const chained = await h.call('POST', '/api/v1/notification-templates', {
+      token: users.supervisor.token,
+      body: { kind: 'probe', channel: 'email', body: chain },
+    });
+    expect(chained.status).toBe(201);
+  });
+
+  it('fails and dead-letters a delivery whose template runs past the budget, leaving the worker free', async () => {
+    const { users, customerId } = await orgWithCustomer(['admin']);
+    const token = users.admin.token;
+    const template = await h.call('POST', '/api/v1/notification-templates', {
+      token,
+      body: { kind: 'loop_probe', channel: 'email', subject: 'Hi', body: loops },
+    });
+    expect(template.status).toBe(201);
+    expect(
+      (await h.call('POST', `/api/v1/notification-templates/${template.body.id}/activate`, { token })).status,
+    ).toBe(200);
+    const sent = await h.call('POST', '/api/v1/notifications', {
+      token,
+      body: {
+        customer_id: customerId,
+        kind: 'loop_probe',
+        title: 'Loop',
+        message: 'Loop',
+        dedup_key: 'loop-1',
+        channels: ['email'],
+        metadata: { items },
+      },
+    });
+    expect(sent.status).toBe(202);
+    const email = await eventually(async () => {
+      const n = await h.call('GET', `/api/v1/notifications/${sent.body.id}`, { token });
+      const d = n.body.deliveries.find((x: { channel: string }) => x.channel === 'email');
+      return d?.status === 'failed' ? d : undefined;
+    }, 30_000);
+    expect(email.error_text).toMatch(/block iterations/);
+    const dead = await h.call('GET', '/api/v1/admin/deliveries/failed', { token });
+    expect(dead.body.data.map((d: { id: string }) => d.id)).toContain(email.id);
+  });
+});
+
+describe('critical only by permission (item 3), links and dedup keys only the system’s (items 4, 5)', () => {
+  it('refuses the system’s kinds to an agent and never makes a notification critical by its kind', async () => {
+    const { users, customerId } = await orgWithCustomer(['admin', 'agent']);
+    const notice = (kind: string, dedup: string, extra: Record<string, unknown> = {}) => ({
+      customer_id: customerId,
+      kind,
+      title: 'Call us now',
+      message: 'Text posing as the fraud team',
+      dedup_key: dedup,
+      channels: ['email'],
+      ...extra,
+    });
+    const posed = await h.call('POST', '/api/v1/notifications', {
+      token: users.agent.token,
+      body: notice('fraud_alert', 'posed-1'),
+    });
+    expect(posed.status).toBe(403);
+    expect(posed.body.error.message).toMatch(/notifications:critical/);
+
+    // Inside the customer's quiet hours, a large_transaction kind not flagged critical waits like any other.
+    const prefs = await h.call('PUT', `/api/v1/customers/${customerId}/preferences`, {
+      token: users.admin.token,
+      body: {
+        quiet_hours_enabled: true,
+        quiet_hours_start: '00:00',
+        quiet_hours_end: '23:59',
+        timezone: 'UTC',
+      },
+    });
+    expect(prefs.status).toBe(200);
+    const plain = await h.call('POST', '/api/v1/notifications', {
+      token: users.admin.token,
+      body: notice('large_transaction', 'plain-1'),
+    });
+    expect(plain.status).toBe(202);
+    expect(plain.body.critical).toBe(false);
+    const held = await eventually(async () => {
+      const n = await h.call('GET', `/api/v1/notifications/${plain.body.id}`, { token: users.admin.token });
+      const d = n.body.deliveries.find((x: { channel: string }) => x.channel === 'email');
+      return d?.held_until ? d : undefined;
+    });
+    expect(held.status).toBe('pending');
+    expect(held.sent_at).toBeNull();
+  });
+
+  it('refuses answer links and system dedup keys from API callers; their keys never meet the system’s', async () => {
+    const { orgId, users, customerId } = await orgWithCustomer(['admin']);
+    const token = users.admin.token;
+    const body = (dedup: string, metadata: Record<string, unknown> = {}) => ({
+      customer_id: customerId,
+      kind: 'account_update',
+      title: 'Hello',
+      message: 'Hello',
+      dedup_key: dedup,
+      metadata,
+    });
+    const linked = await h.call('POST', '/api/v1/notifications', {
+      token,
+      body: body('link-1', { contact_id: '00000000-0000-4000-8000-000000000001' }),
+    });
+    expect(linked.status).toBe(422);
+    expect(linked.body.error.details.issues[0].path).toBe('body.metadata');
+    for (const reserved of ['contact:abc:email', 'alert-rule:x:tx:y', 'bail:court:z']) {
+      const res = await h.call('POST', '/api/v1/notifications', { token, body: body(reserved) });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details.issues[0]).toMatchObject({ path: 'body.dedup_key', code: 'reserved' });
+    }
+    // The same key from the API and from the system are two notifications.
+    const api = await h.call('POST', '/api/v1/notifications', { token, body: body('shared-key') });
+    expect(api.status).toBe(202);
+    const system = await createNotification(h.db, orgId, { ...body('shared-key'), source: 'rules' });
+    expect(system.created).toBe(true);
+    expect(system.row.id).not.toBe(api.body.id);
+  });
+});
+
+describe('idempotency keys are the caller’s own (item 13)', () => {
+  it('does not replay one agent’s result to another who sends the same key', async () => {
+    const { orgId, users } = await h.createOrg(['agent', 'supervisor']);
+    const client = await h.call('POST', '/api/v1/bail/clients', {
+      token: users.agent.token,
+      body: { first_name: 'Ida', last_name: 'Key', email: 'ida@example.test' },
+    });
+    const bond = await h.call('POST', '/api/v1/bail/bonds', {
+      token: users.agent.token,
+      body: {
+        bond_number: `K-${orgId.slice(0, 8)}`,
+        client_id: client.body.id,
+        amount: '2000.00',
+        premium: '200.00',
+        charges: [{ description: 'Theft' }],
+        indemnitors: [],
+        appearances: [],
+      },
+    });
+    expect(bond.status).toBe(201);
+    const pay = (token: string) =>
+      h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/payments`, {
+        token,
+        headers: { 'idempotency-key': 'receipt-1' },
+        body: { amount: '50.00', method: 'cash' },
+      });
+    const mine = await pay(users.agent.token);
+    const theirs = await pay(users.supervisor.token);
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    const again = await pay(users.agent.token);
+    expect(again.body.id).toBe(mine.body.id);
+    expect(await h.db.oneFirst(sql.unsafe`SELECT count(*)::int FROM payments WHERE org_id = ${orgId}`)).toBe(
+      2,
+    );
+  });
+});

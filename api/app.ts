@@ -51,6 +51,7 @@ import { budgetRoutes } from './routes/rules/budgets.js';
 import { goalRoutes } from './routes/rules/goals.js';
 import { workflowAdminRoutes } from './routes/workflows-admin.js';
 import { clientIp, limitPerMinute, PostgresRateLimitStore } from './rate-limit.js';
+import { trustedProxies } from './client-address.js';
 import { createMetrics } from './metrics.js';
 import { streamRoutes } from './routes/stream.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -106,6 +107,7 @@ export type AppDeps = {
     RATE_LIMIT_PER_USER?: number | undefined;
     RATE_LIMIT_PER_IP?: number | undefined;
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
+    TRUSTED_PROXIES?: string | undefined;
     METRICS_TOKEN?: string | undefined;
     SESSION_MAX_AGE_SECONDS?: number | undefined;
     REVOCATION_POLL_MS?: number | undefined;
@@ -175,7 +177,15 @@ export function createApp(deps: AppDeps) {
     const p = c.get('principal');
     return `${p.actorType}:${p.actorId}`;
   });
-  app.use('*', requestContext({ log, observe: metrics.observe, vars: { authenticate, limitCaller } }));
+  app.use(
+    '*',
+    requestContext({
+      log,
+      observe: metrics.observe,
+      vars: { authenticate, limitCaller },
+      trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
+    }),
+  );
   const corsForBrowsers = cors({
     origin: config.CORS_ORIGINS,
     allowHeaders: [

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { audit, type CommandActor } from '../commands/audited.js';
 import { appendReadAudit, type AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
@@ -10,13 +9,13 @@ import type { AppEnv, Principal } from './env.js';
 /** The calling principal as commands name who asked: actor, request id and client address. */
 export function commandActor(c: Context<AppEnv>): CommandActor {
   const p = c.get('principal');
-  let ip: string | null = null;
-  try {
-    ip = getConnInfo(c).remote.address ?? null;
-  } catch {
-    ip = null; // not served by @hono/node-server (e.g. app.request() in tests)
-  }
-  return { type: p.actorType, id: p.actorId, requestId: c.get('requestId'), ip };
+  const ip = c.get('clientIp');
+  return {
+    type: p.actorType,
+    id: p.actorId,
+    requestId: c.get('requestId'),
+    ip: ip && ip !== 'unknown' ? ip : null,
+  };
 }
 
 /** Appends an audit event for the calling principal, with the request's id and client address. */

@@ -15,6 +15,8 @@ export type Principal = {
 export type AppEnv = {
   Variables: {
     requestId: string;
+    /** The client's address (api/client-address.ts: the peer, or what our proxies say it is). */
+    clientIp: string;
     log: Logger;
     principal: Principal;
     /** Answers at once for a caller seen lately (api/middleware/auth.ts). */

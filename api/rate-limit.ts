@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import * as counters from '../db/platform/rate-limits.js';
 import type { Db } from '../db/pool.js';
@@ -155,13 +154,8 @@ function deferred(): NonNullable<Counter['batch']> {
   return { promise, resolve, reject };
 }
 
-export const clientIp = (c: Context<AppEnv>): string => {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // not served by @hono/node-server (app.request() in tests)
-  }
-};
+/** The client's address, as the request context read it (behind TRUSTED_PROXIES, the forwarded one). */
+export const clientIp = (c: Context<AppEnv>): string => c.get('clientIp') ?? 'unknown';
 
 /** A hit's place in its key's window, and when the window ends (epoch ms). */
 export type Hit = { totalHits: number; resetTime: number };

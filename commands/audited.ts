@@ -11,6 +11,8 @@ export type AuditOf = {
   resourceId: string | null;
   before?: unknown;
   after?: unknown;
+  /** Written once per key (a repeat is dropped): for events that may recur, such as a login storm. */
+  dedupKey?: string;
 };
 
 /** The audit row of a command, written in the command's own transaction. */

@@ -87,6 +87,11 @@ export const configSchema = z
     /** How often each API replica reads new revocations (sessions, disabled users, API keys). */
     REVOCATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     CORS_ORIGINS: csv.default(''),
+    /**
+     * Addresses of our own reverse proxies (comma-separated IPs): from them, the client's address is
+     * read from X-Forwarded-For (rate limits, login throttling, audit). Unset: the peer's address.
+     */
+    TRUSTED_PROXIES: z.string().optional(),
     /** Signs the answer links sent to customers (API and worker need the same). Required in production. */
     LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** HMAC key for card-number hashes (cards are found by hash, never stored whole). Required in production. */

@@ -1,3 +1,4 @@
+import { clientAddress } from '../client-address.js';
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
@@ -46,14 +47,17 @@ export function requestContext(deps: {
   log: Logger;
   observe: (method: string, route: string, status: number, seconds: number) => void;
   vars: Pick<AppEnv['Variables'], 'authenticate' | 'limitCaller'>;
+  trustedProxies?: ReadonlySet<string>;
 }): MiddlewareHandler<AppEnv> {
   const { log, observe, vars } = deps;
+  const trusted = deps.trustedProxies ?? new Set<string>();
   return async (c, next) => {
     const started = performance.now();
     const given = c.req.header('x-request-id');
     const requestId = given && PLAIN_ID.test(given) ? given : randomUUID();
     const child = log.child({ requestId });
     c.set('requestId', requestId);
+    c.set('clientIp', clientAddress(c, trusted));
     c.set('log', child);
     c.set('authenticate', vars.authenticate);
     c.set('limitCaller', vars.limitCaller);

@@ -53,18 +53,19 @@ const logout = createRoute({
 
 const INVALID_LOGIN = 'The email or password is wrong';
 
-const locked = (until: string) =>
-  new ApiError(429, 'account_locked', 'Too many failed logins: the account is locked for now', undefined, {
-    'Retry-After': String(Math.max(1, Math.ceil((Date.parse(until) - Date.now()) / 1000))),
-  });
 
 export function authRoutes(deps: { db: Db; sessions: SessionService }) {
   return newRouter()
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid('json');
-      const login = await logIn(deps.db, email, password, c.get('requestId'));
-      if (login.outcome === 'locked') throw locked(login.until);
-      if (login.outcome === 'invalid') throw unauthorized(INVALID_LOGIN);
+      const login = await logIn(deps.db, email, password, {
+        requestId: c.get('requestId'),
+        address: c.get('clientIp'),
+      });
+      if (login.outcome === 'invalid') {
+        if (login.storm) c.get('log').warn({ securityEvent: 'auth.login_storm', ...login.storm }, 'login storm');
+        throw unauthorized(INVALID_LOGIN);
+      }
       const user = login.user;
       const pair = await deps.sessions.issue(user);
       const { password_hash: _hash, ...publicUser } = user;

@@ -60,32 +60,61 @@ export function findUserForLogin(
 
 export async function recordLogin(db: Queryable, orgId: string, id: string): Promise<void> {
   await db.query(sql.unsafe`
-    UPDATE users SET last_login_at = now(), failed_login_count = 0, locked_until = NULL
-    WHERE org_id = ${orgId} AND id = ${id}`);
+    UPDATE users SET last_login_at = now() WHERE org_id = ${orgId} AND id = ${id}`);
 }
 
-/** When the account is locked (after too many failed logins), until when; else null. */
-export function lockedUntil(db: Queryable, orgId: string, id: string): Promise<string | null> {
-  return db.oneFirst(sql.type(z.object({ locked_until: z.string().nullable() }))`
-    SELECT CASE WHEN locked_until > now() THEN locked_until END AS locked_until
-    FROM users WHERE org_id = ${orgId} AND id = ${id}`);
+/** Until when logins to this account from this address wait (a growing delay after failures); else null. */
+export function throttledUntil(
+  db: Queryable,
+  orgId: string,
+  userId: string,
+  address: string,
+): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ blocked_until: z.string() }))`
+    SELECT blocked_until FROM login_throttles
+    WHERE org_id = ${orgId} AND user_id = ${userId} AND address = ${address} AND blocked_until > now()`);
 }
 
-/** Counts a failed login; the `max`-th in a row locks the account for `lockMinutes`. */
+/**
+ * Counts a failed login from an address. Past `free` failures (counted afresh after an hour
+ * without one) that address waits 2^(n − free) seconds, at most `maxSeconds`, before its next
+ * try; other addresses are not affected. Returns the failures so far and how many addresses are
+ * waiting on this account now (a storm: many sources at once).
+ */
 export function recordFailedLogin(
   db: Queryable,
   orgId: string,
-  id: string,
-  max: number,
-  lockMinutes: number,
-): Promise<string | null> {
-  return db.oneFirst(sql.type(z.object({ locked_until: z.string().nullable() }))`
-    UPDATE users SET
-      failed_login_count = CASE WHEN failed_login_count + 1 >= ${max} THEN 0 ELSE failed_login_count + 1 END,
-      locked_until = CASE WHEN failed_login_count + 1 >= ${max}
-        THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
-    WHERE org_id = ${orgId} AND id = ${id}
-    RETURNING CASE WHEN locked_until > now() THEN locked_until END AS locked_until`);
+  userId: string,
+  address: string,
+  o: { free: number; maxSeconds: number },
+): Promise<{ failures: number; throttled_addresses: number }> {
+  return db.one(sql.type(z.object({ failures: z.number().int(), throttled_addresses: z.number().int() }))`
+    WITH hit AS (
+      INSERT INTO login_throttles AS l (org_id, user_id, address, failures, blocked_until)
+      VALUES (${orgId}, ${userId}, ${address}, 1, NULL)
+      ON CONFLICT (org_id, user_id, address) DO UPDATE SET
+        failures = CASE WHEN l.updated_at < now() - interval '1 hour' THEN 1 ELSE l.failures + 1 END,
+        blocked_until = CASE
+          WHEN l.updated_at >= now() - interval '1 hour' AND l.failures + 1 > ${o.free}
+          THEN now() + make_interval(secs => least(power(2, l.failures + 1 - ${o.free}), ${o.maxSeconds}))
+        END,
+        updated_at = now()
+      RETURNING failures)
+    SELECT (SELECT failures FROM hit) AS failures,
+      (SELECT count(*)::int FROM login_throttles
+       WHERE org_id = ${orgId} AND user_id = ${userId} AND blocked_until > now() AND address <> ${address})
+      + (SELECT CASE WHEN failures > ${o.free} THEN 1 ELSE 0 END FROM hit) AS throttled_addresses`);
+}
+
+/** A successful login clears its address's failures. */
+export async function clearFailedLogins(
+  db: Queryable,
+  orgId: string,
+  userId: string,
+  address: string,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    DELETE FROM login_throttles WHERE org_id = ${orgId} AND user_id = ${userId} AND address = ${address}`);
 }
 
 /**

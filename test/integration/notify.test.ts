@@ -147,7 +147,10 @@ describe('notifications end to end (real worker, outbox provider)', () => {
       reason: 'rate limited: 1 per hour',
     });
 
-    const c = await deliveredEverywhere((await send('rl-3', { kind: 'large_transaction' })).body.id);
+    // Critical by its stored flag (a caller with notifications:critical), never by its kind.
+    const c = await deliveredEverywhere(
+      (await send('rl-3', { kind: 'large_transaction', critical: true })).body.id,
+    );
     expect(channelStatus(c, 'email').status).toBe('sent');
   });
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { audit, type CommandActor } from '../commands/audited.js';
 import { appendReadAudit, type AuditEntry } from '../db/platform/audit.js';
 import type { Db } from '../db/pool.js';
-import { can } from '../lib/roles.js';
+import { allows } from '../lib/roles.js';
 import type { Actor } from '../workflows/platform/actor.js';
 import type { AppEnv, Principal } from './env.js';
 
@@ -48,7 +48,7 @@ export function piiViewed(
   resource: { type: string; id: string | null } = { type: 'customer', id: null },
 ): AuditEntry | null {
   const p = c.get('principal');
-  if (!customerIds.length || !can(p.role, 'pii:read')) return null;
+  if (!customerIds.length || !allows(p, 'pii:read')) return null;
   const by = commandActor(c);
   return {
     orgId: p.orgId,

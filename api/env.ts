@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import type { Role } from '../lib/roles.js';
+import type { Permission, Role } from '../lib/roles.js';
 
 export type Principal = {
   orgId: string;
@@ -9,6 +9,8 @@ export type Principal = {
   actorId: string;
   /** A user's access token version (api/auth/revocations.ts). */
   tokenVersion?: number;
+  /** An API key's permissions (its role's, within its owner's role and its scopes): check with allows(). */
+  permissions?: ReadonlySet<Permission>;
 };
 
 /** Hono's per-request variables. */

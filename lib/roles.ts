@@ -87,3 +87,26 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
 };
 
 export const can = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].has(permission);
+
+/**
+ * What an API key may do: its role's permissions, no more than its owner's current role allows, and
+ * within its scopes when it has them.
+ */
+export function keyPermissions(
+  role: Role,
+  ownerRole: Role | null,
+  scopes: readonly Permission[] | null,
+): ReadonlySet<Permission> {
+  const owner = ownerRole ? ROLE_PERMISSIONS[ownerRole] : null;
+  const scoped = scopes ? new Set(scopes) : null;
+  return new Set(
+    [...ROLE_PERMISSIONS[role]].filter((p) => (!owner || owner.has(p)) && (!scoped || scoped.has(p))),
+  );
+}
+
+/** Whether a caller may: by its role, or by the narrower set an API key carries. */
+export const allows = (
+  principal: { role: Role; permissions?: ReadonlySet<Permission> | undefined },
+  permission: Permission,
+): boolean =>
+  principal.permissions ? principal.permissions.has(permission) : can(principal.role, permission);

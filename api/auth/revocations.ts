@@ -42,6 +42,11 @@ export class Revocations {
     return this.loaded;
   }
 
+  /** The user's lowest valid token version as last read (0: none raised lately): a change means a role or status change. */
+  version(userId: string): number {
+    return this.versions.get(userId)?.version ?? 0;
+  }
+
   isRevoked(p: Principal): boolean {
     if (p.actorType === 'api_key') return this.keys.has(p.actorId);
     return (this.versions.get(p.actorId)?.version ?? 0) > (p.tokenVersion ?? 0);

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { findActiveApiKey, type ApiKeyRow } from '../../db/platform/api-keys.js';
+import { findActiveApiKey, type ActiveApiKey } from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
-import { can, type Permission } from '../../lib/roles.js';
+import { allows, can, keyPermissions, type Permission } from '../../lib/roles.js';
 import type { Revocations } from '../auth/revocations.js';
 import { sha256, type AccessClaims, type TokenService } from '../auth/tokens.js';
 import type { AppEnv, Principal } from '../env.js';
@@ -26,7 +26,7 @@ export function createAuthenticator(deps: {
   tokens: TokenService;
   revocations: Revocations;
 }): Authenticator {
-  const keys = new Map<string, { key: ApiKeyRow; until: number }>();
+  const keys = new Map<string, { key: ActiveApiKey; until: number; ownerVersion: number }>();
   // The first read of revocations completes before any request is authenticated.
   const unlessRevoked = (principal: Principal, onRevoked: () => never): Principal | Promise<Principal> =>
     andThen(deps.revocations.isReady ? undefined : deps.revocations.ready(), () =>
@@ -47,13 +47,19 @@ export function createAuthenticator(deps: {
     });
   };
 
-  const fromKey = (hash: string, { key }: { key: ApiKeyRow }) => {
+  const fromKey = (hash: string, { key }: { key: ActiveApiKey }) => {
     const revoked = (): never => {
       keys.delete(hash);
       throw unauthorized('The API key is invalid or revoked');
     };
     if (key.expires_at !== null && Date.parse(key.expires_at) <= Date.now()) revoked();
-    const principal: Principal = { orgId: key.org_id, role: key.role, actorType: 'api_key', actorId: key.id };
+    const principal: Principal = {
+      orgId: key.org_id,
+      role: key.role,
+      actorType: 'api_key',
+      actorId: key.id,
+      permissions: keyPermissions(key.role, key.owner_role, key.scopes),
+    };
     return unlessRevoked(principal, revoked);
   };
 
@@ -72,11 +78,15 @@ export function createAuthenticator(deps: {
     if (apiKey) {
       const hash = sha256(apiKey);
       const cached = keys.get(hash);
-      if (cached && cached.until > Date.now()) return fromKey(hash, cached);
+      // A change to the owner's role or status (their token version) is read again at once.
+      const ownerVersion = (key: ActiveApiKey) =>
+        key.owner_user_id ? deps.revocations.version(key.owner_user_id) : 0;
+      if (cached && cached.until > Date.now() && cached.ownerVersion === ownerVersion(cached.key))
+        return fromKey(hash, cached);
       // Also stamps last_used_at, once per TTL.
       return findActiveApiKey(deps.db, hash).then((key) => {
         if (!key) throw unauthorized('The API key is invalid or revoked');
-        const entry = { key, until: Date.now() + API_KEY_CACHE_MS };
+        const entry = { key, until: Date.now() + API_KEY_CACHE_MS, ownerVersion: ownerVersion(key) };
         keys.set(hash, entry);
         if (keys.size > 10_000) keys.delete(keys.keys().next().value!);
         return fromKey(hash, entry);
@@ -89,8 +99,12 @@ export function createAuthenticator(deps: {
 /** Authenticates the caller and checks the one permission the route declares. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   const admit = (c: Context<AppEnv, string>, next: Next, principal: Principal) => {
-    if (!can(principal.role, permission))
-      throw forbidden(`Your role (${principal.role}) lacks ${permission}`);
+    if (!allows(principal, permission))
+      throw forbidden(
+        principal.permissions && can(principal.role, permission)
+          ? `This API key lacks ${permission} (its scopes, or its owner's role, do not include it)`
+          : `Your role (${principal.role}) lacks ${permission}`,
+      );
     c.set('principal', principal);
     return c.get('limitCaller')(c, next);
   };

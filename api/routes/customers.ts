@@ -5,7 +5,7 @@ import type { Db } from '../../db/pool.js';
 import type { FieldCipher } from '../../lib/field-encryption.js';
 import { maskAddress, maskEmail, maskPhone } from '../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { can } from '../../lib/roles.js';
+import { allows } from '../../lib/roles.js';
 import { createCustomer } from '../../commands/customers/create-customer.js';
 import { updateCustomer } from '../../commands/customers/update-customer.js';
 import { auditPiiViewed, commandActor, piiViewed } from '../audit.js';
@@ -78,7 +78,7 @@ const PatchCustomer = z
 /** A customer as this principal may see them: sealed fields opened only for roles with pii:read. */
 export const customerView = (row: customers.CustomerRow, principal: Principal, cipher: FieldCipher) => {
   const { org_id: _org, date_of_birth_enc, national_id_enc, legacy_date_of_birth, ...c } = row;
-  if (can(principal.role, 'pii:read')) return { ...c, ...customers.revealPii(cipher, row) };
+  if (allows(principal, 'pii:read')) return { ...c, ...customers.revealPii(cipher, row) };
   return {
     ...c,
     email: maskEmail(c.email),
@@ -133,7 +133,7 @@ export function customerRoutes(deps: { db: Db; cipher: FieldCipher }) {
       const q = c.req.valid('query');
       const p = c.get('principal');
       // Without pii:read, search does not look at email: it must not confirm an address.
-      const rows = await customers.listCustomers(db, p.orgId, { ...q, searchEmail: can(p.role, 'pii:read') });
+      const rows = await customers.listCustomers(db, p.orgId, { ...q, searchEmail: allows(p, 'pii:read') });
       const page = toPage(rows, q.limit);
       await auditPiiViewed(
         db,

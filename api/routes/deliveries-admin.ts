@@ -11,7 +11,7 @@ import * as deliveries from '../../db/notify/deliveries.js';
 import type { Db } from '../../db/pool.js';
 import { maskDestination } from '../../lib/masking.js';
 import { includeTotalQuery, pageQuerySchema, toPage, withTotal } from '../../lib/pagination.js';
-import { can } from '../../lib/roles.js';
+import { allows } from '../../lib/roles.js';
 import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { auditPiiViewed, commandActor } from '../audit.js';
 import type { AppEnv } from '../env.js';
@@ -105,7 +105,7 @@ export function deliveryAdminRoutes(deps: {
   const { db } = deps;
   /** Destinations are customers' addresses: masked without pii:read, and their viewing audited. */
   const view = async (c: Context<AppEnv>, rows: readonly deliveries.FailedDeliveryRow[]) => {
-    const whole = can(c.get('principal').role, 'pii:read');
+    const whole = allows(c.get('principal'), 'pii:read');
     await auditPiiViewed(db, c, [...new Set(rows.map((d) => d.customer_id))], {
       type: 'notification_delivery',
       id: null,

@@ -15,7 +15,7 @@ import { UNPROCESSABLE, UnprocessableFieldError } from '../../lib/domain-errors.
 import { auditPiiViewed, auditRequest } from '../audit.js';
 import { maskDestination } from '../../lib/masking.js';
 import { forbidden, notFound } from '../errors.js';
-import { can } from '../../lib/roles.js';
+import { allows } from '../../lib/roles.js';
 import {
   errorResponses,
   IdParams,
@@ -151,7 +151,7 @@ export function notificationRoutes(deps: {
       const body = c.req.valid('json');
       // Critical skips quiet hours and limits: a permission of its own, not every writer's; so is
       // sending as the system (its fraud kinds), and nothing here may pose as a system message.
-      if (!can(p.role, 'notifications:critical')) {
+      if (!allows(p, 'notifications:critical')) {
         if (body.critical) throw forbidden(`Your role (${p.role}) lacks notifications:critical`);
         if (SYSTEM_KINDS.includes(body.kind))
           throw forbidden(`Kind ${body.kind} is the system's; it needs notifications:critical`);
@@ -210,7 +210,7 @@ export function notificationRoutes(deps: {
         deliveries.listAttempts(db, orgId, n.id),
       ]);
       // Destinations are the customer's email and phone: masked without pii:read, else audited.
-      const whole = can(c.get('principal').role, 'pii:read');
+      const whole = allows(c.get('principal'), 'pii:read');
       if (ds.some((d) => d.destination)) {
         await auditPiiViewed(db, c, [n.customer_id], { type: 'notification', id: n.id });
       }

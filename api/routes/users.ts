@@ -148,9 +148,10 @@ export function userRoutes(deps: { db: Db; revocations: Revocations }) {
       if (id === p.actorId && (body.role !== undefined || body.status !== undefined)) {
         throw new ApiError(409, 'conflict', 'You cannot change your own role or status');
       }
-      const user = await changeUser(deps.db, p.orgId, id, body, commandActor(c));
-      if (!user) throw notFound('user');
-      deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version } });
+      const changed = await changeUser(deps.db, p.orgId, id, body, commandActor(c));
+      if (!changed) throw notFound('user');
+      const { user, apiKeyIds } = changed;
+      deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version }, apiKeyIds });
       return c.json(user, 200);
     })
     .openapi(revoke, async (c) => {

@@ -7,7 +7,9 @@ import { audit, type CommandActor } from '../audited.js';
 
 /**
  * Changes a colleague's role or status. Either revokes the access tokens they hold (every replica
- * refuses them within a poll, and their event streams close); disabling also ends their sessions.
+ * refuses them within a poll, and their event streams close); disabling also ends their sessions
+ * and revokes the API keys they answer for. A demotion caps those keys at the new role (the key's
+ * permissions are read with its owner's role, api/middleware/auth.ts).
  */
 export async function changeUser(
   db: Db,
@@ -15,20 +17,28 @@ export async function changeUser(
   userId: string,
   change: { role?: Role | undefined; status?: 'active' | 'disabled' | undefined; name?: string | undefined },
   actor: CommandActor,
-): Promise<users.UserRow | null> {
+): Promise<{ user: users.UserRow; apiKeyIds: string[] } | null> {
   return db.transaction(async (t) => {
     const before = await users.getUser(t, orgId, userId);
     if (!before) return null;
     const after = (await users.updateUser(t, orgId, userId, change))!;
-    const sessions = change.status === 'disabled' ? await revokeUserSessions(t, orgId, userId) : 0;
+    const disabled = change.status === 'disabled';
+    const sessions = disabled ? await revokeUserSessions(t, orgId, userId) : 0;
+    const apiKeyIds = disabled ? [...(await revokeApiKeysCreatedBy(t, orgId, userId))] : [];
     await audit(t, orgId, actor, {
       action: change.status === 'disabled' && before.status !== 'disabled' ? 'user.disabled' : 'user.updated',
       resourceType: 'user',
       resourceId: userId,
       before: { role: before.role, status: before.status, name: before.name },
-      after: { role: after.role, status: after.status, name: after.name, sessions_revoked: sessions },
+      after: {
+        role: after.role,
+        status: after.status,
+        name: after.name,
+        sessions_revoked: sessions,
+        api_keys_revoked: apiKeyIds.length,
+      },
     });
-    return after;
+    return { user: after, apiKeyIds };
   });
 }
 

@@ -30,7 +30,20 @@ CREATE TABLE login_throttles (
 );
 UPDATE users SET locked_until = NULL, failed_login_count = 0;
 
+-- An API key answers to a person: its owner (the user who made it, or the owner of the key that
+-- made it). Disabling the owner revokes it; its permissions are at most the owner's current role's
+-- and its scopes'. Keys expire (a year unless set).
+ALTER TABLE api_keys
+  ADD COLUMN owner_user_id uuid REFERENCES users (id),
+  ADD COLUMN created_by_key uuid REFERENCES api_keys (id),
+  ADD COLUMN scopes text[];
+UPDATE api_keys SET owner_user_id = created_by;
+UPDATE api_keys SET expires_at = created_at + interval '1 year' WHERE expires_at IS NULL;
+CREATE INDEX api_keys_owner_idx ON api_keys (org_id, owner_user_id) WHERE revoked_at IS NULL;
+
 -- Down Migration
+DROP INDEX api_keys_owner_idx;
+ALTER TABLE api_keys DROP COLUMN owner_user_id, DROP COLUMN created_by_key, DROP COLUMN scopes;
 DROP TABLE login_throttles;
 DROP INDEX payments_unanswered_idx;
 ALTER TABLE idempotency_keys DROP COLUMN failed_at, DROP COLUMN claimed_at;

@@ -6,7 +6,7 @@ import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 // Issue 28: each test is the attack, made as the lowest role that could make it.
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true });
+  h = await startHarness({ worker: true, config: { REVOCATION_POLL_MS: 200 } });
 });
 afterAll(() => h.close());
 
@@ -223,5 +223,81 @@ describe('idempotency keys are the caller’s own (item 13)', () => {
     expect(await h.db.oneFirst(sql.unsafe`SELECT count(*)::int FROM payments WHERE org_id = ${orgId}`)).toBe(
       2,
     );
+  });
+});
+
+describe('offboarding reaches API keys (item 6)', () => {
+  it('caps a key at its owner’s role, revokes it and the keys it made with the owner, and expires it', async () => {
+    const { users } = await h.createOrg(['admin', 'supervisor']);
+    // A second admin: the owner of the keys, demoted and then disabled by the first.
+    const owner = await h.call('POST', '/api/v1/users', {
+      token: users.admin.token,
+      body: {
+        email: `owner-${Date.now()}@example.test`,
+        name: 'Key Owner',
+        role: 'admin',
+        password: 'owner-password-123',
+      },
+    });
+    expect(owner.status).toBe(201);
+    const login = await h.call('POST', '/api/v1/auth/login', {
+      body: { email: owner.body.email, password: 'owner-password-123' },
+    });
+    const ownerToken = login.body.access_token as string;
+    const made = await h.call('POST', '/api/v1/api-keys', {
+      token: ownerToken,
+      body: { name: 'integration', role: 'admin' },
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.owner_user_id).toBe(owner.body.id);
+    const year = Date.parse(made.body.expires_at) - Date.now();
+    expect(year).toBeGreaterThan(364 * 86_400_000);
+    expect(year).toBeLessThanOrEqual(365 * 86_400_000);
+    const parent = made.body.key as string;
+    // A key made by that key answers to the same person.
+    const child = await h.call('POST', '/api/v1/api-keys', {
+      apiKey: parent,
+      body: { name: 'child', role: 'admin' },
+    });
+    expect(child.status).toBe(201);
+    expect(child.body.owner_user_id).toBe(owner.body.id);
+    const scoped = await h.call('POST', '/api/v1/api-keys', {
+      apiKey: parent,
+      body: { name: 'reader', role: 'admin', scopes: ['alerts:read'] },
+    });
+    expect((await h.call('GET', '/api/v1/alerts', { apiKey: scoped.body.key })).status).toBe(200);
+    const outOfScope = await h.call('GET', '/api/v1/users', { apiKey: scoped.body.key });
+    expect(outOfScope.status).toBe(403);
+    expect(outOfScope.body.error.message).toMatch(/API key lacks users:read/);
+
+    expect((await h.call('GET', '/api/v1/api-keys', { apiKey: parent })).status).toBe(200);
+    const demoted = await h.call('PATCH', `/api/v1/users/${owner.body.id}`, {
+      token: users.admin.token,
+      body: { role: 'supervisor' },
+    });
+    expect(demoted.status).toBe(200);
+    // Capped at the owner's new role within a revocation poll: keys are no longer theirs to manage.
+    await eventually(async () =>
+      (await h.call('GET', '/api/v1/api-keys', { apiKey: parent })).status === 403 ? true : undefined,
+    );
+    expect((await h.call('GET', '/api/v1/users', { apiKey: child.body.key })).status).toBe(200);
+
+    const disabled = await h.call('PATCH', `/api/v1/users/${owner.body.id}`, {
+      token: users.admin.token,
+      body: { status: 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    for (const key of [parent, child.body.key, scoped.body.key]) {
+      const res = await eventually(async () => {
+        const r = await h.call('GET', '/api/v1/alerts', { apiKey: key });
+        return r.status === 401 ? r : undefined;
+      });
+      expect(res.status).toBe(401);
+    }
+    const past = await h.call('POST', '/api/v1/api-keys', {
+      token: users.admin.token,
+      body: { name: 'old', role: 'viewer', expires_at: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.status).toBe(422);
   });
 });

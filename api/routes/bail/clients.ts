@@ -9,7 +9,7 @@ import type { FieldCipher } from '../../../lib/field-encryption.js';
 import { maskAddress, maskEmail, maskPhone } from '../../../lib/masking.js';
 import { pageQuerySchema, toPage } from '../../../lib/pagination.js';
 import { phoneNumber } from '../../../lib/phone.js';
-import { can } from '../../../lib/roles.js';
+import { allows } from '../../../lib/roles.js';
 import { auditPiiViewed, commandActor, piiViewed } from '../../audit.js';
 import type { Principal } from '../../env.js';
 import { notFound } from '../../errors.js';
@@ -101,7 +101,7 @@ export function clientView(
   principal: Principal,
   cipher: FieldCipher,
 ): z.infer<typeof ClientSchema> {
-  const open = can(principal.role, 'pii:read');
+  const open = allows(principal, 'pii:read');
   const pii = open ? customers.revealPii(cipher, person) : null;
   const digits = pii?.national_id?.replace(/\D/g, '') ?? null;
   return {

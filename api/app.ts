@@ -97,6 +97,8 @@ export type AppDeps = {
     NODE_ENV?: Config['NODE_ENV'];
     SENDGRID_WEBHOOK_PUBLIC_KEY?: string | undefined;
     TWILIO_AUTH_TOKEN?: string | undefined;
+    /** The deployment's shared sending number: no organisation may claim it. */
+    TWILIO_FROM?: string | undefined;
     PUBLIC_URL?: string | undefined;
     LINK_SIGNING_KEY?: string | undefined;
     JWT_SECRET: string;
@@ -234,7 +236,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));
   app.route(API_BASE, authRoutes({ db, sessions }));
   app.route(API_BASE, userRoutes({ db, revocations }));
-  app.route(API_BASE, organizationRoutes({ db }));
+  app.route(API_BASE, organizationRoutes({ db, sharedSmsNumber: config.TWILIO_FROM }));
   app.route(API_BASE, apiKeyRoutes({ db, revocations }));
   const workflows = { db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX, log: deps.log };
   app.route(API_BASE, diagnosticsRoutes(workflows));

@@ -3,7 +3,7 @@ import { logIn } from '../../commands/platform/log-in.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import type { SessionService } from '../auth/sessions.js';
-import { ApiError, unauthorized } from '../errors.js';
+import { unauthorized } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter } from '../router.js';
 import { UserSchema } from './users.js';
 import { Email } from '../schemas.js';

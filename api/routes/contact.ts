@@ -7,7 +7,7 @@ import type { Db } from '../../db/pool.js';
 import { verifyAnswerToken } from '../../lib/answer-links.js';
 import { toE164 } from '../../lib/phone.js';
 import { render } from '../../lib/templates.js';
-import { organizationBySmsNumber } from '../../db/platform/organizations.js';
+import { claimInboundSms, organizationBySmsNumber } from '../../db/platform/organizations.js';
 import { CONTACT_TEMPLATES } from '../../workflows/notify/contact-templates.js';
 import { parseAnswer } from '../../workflows/notify/sms-answers.js';
 import { sendCustomerReply } from '../../temporal/clients/notify.js';
@@ -269,7 +269,10 @@ export function inboundSmsRoute(deps: {
     const to = toE164(params.To ?? '');
     const from = toE164(params.From ?? '');
     const orgId = to ? await organizationBySmsNumber(deps.db, to) : null;
-    const answer = parseAnswer(params.Body ?? '');
+    // Once per message: a retried or replayed webhook (its signature has no timestamp) acts once.
+    const sid = /^[\x21-\x7e]{1,64}$/.test(params.MessageSid ?? '') ? params.MessageSid! : null;
+    const fresh = orgId && sid ? await claimInboundSms(deps.db, orgId, sid) : false;
+    const answer = fresh ? parseAnswer(params.Body ?? '') : null;
     const contact = orgId && from && answer ? await contacts.findAwaitingByPhone(deps.db, orgId, from) : null;
     if (answer && contact) {
       await sendCustomerReply(deps.temporal, contact.id, { answer, via: 'sms' });

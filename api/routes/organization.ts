@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import * as orgs from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
-import { phoneNumber } from '../../lib/phone.js';
+import { phoneNumber, toE164 } from '../../lib/phone.js';
 import { setSmsNumber } from '../../commands/platform/set-sms-number.js';
 import { commandActor } from '../audit.js';
 import { conflictResponses, errorResponses, json, jsonBody, newRouter, securedRoute } from '../router.js';
@@ -22,7 +22,7 @@ const routes = {
     tags: ['users'],
     summary: 'Change settings: `sms_number` sends your SMS and receives customers’ replies',
     description:
-      'Inbound SMS are routed by the number they were sent to: a reply reaches only the organisation that owns the number.',
+      'Inbound SMS are routed by the number they were sent to: a reply reaches only the organisation that owns the number. Only a number a platform operator assigned to your organisation is accepted (422 `not_assigned`), never the deployment’s shared sending number (422 `shared_number`).',
     request: {
       body: jsonBody(
         z
@@ -38,14 +38,16 @@ const routes = {
   }),
 };
 
-export function organizationRoutes(deps: { db: Db }) {
+export function organizationRoutes(deps: { db: Db; sharedSmsNumber?: string | undefined }) {
   return newRouter()
     .openapi(routes.get, async (c) =>
       c.json(await orgs.getOrganization(deps.db, c.get('principal').orgId), 200),
     )
     .openapi(routes.update, async (c) => {
       const orgId = c.get('principal').orgId;
-      const row = await setSmsNumber(deps.db, orgId, c.req.valid('json').sms_number, commandActor(c));
+      const row = await setSmsNumber(deps.db, orgId, c.req.valid('json').sms_number, commandActor(c), {
+        sharedNumber: deps.sharedSmsNumber ? toE164(deps.sharedSmsNumber) : null,
+      });
       return c.json(row, 200);
     });
 }

@@ -41,7 +41,28 @@ UPDATE api_keys SET owner_user_id = created_by;
 UPDATE api_keys SET expires_at = created_at + interval '1 year' WHERE expires_at IS NULL;
 CREATE INDEX api_keys_owner_idx ON api_keys (org_id, owner_user_id) WHERE revoked_at IS NULL;
 
+-- Sending numbers are the platform's to give: an operator assigns one to an organisation
+-- (npm run assign-sms-number), and only then may its admin use it. Numbers in use stay theirs.
+CREATE TABLE sms_number_assignments (
+  number text PRIMARY KEY,
+  org_id uuid NOT NULL REFERENCES organizations (id),
+  assigned_by text NOT NULL,
+  assigned_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO sms_number_assignments (number, org_id, assigned_by)
+  SELECT sms_number, id, 'migration' FROM organizations WHERE sms_number IS NOT NULL;
+
+-- Inbound SMS once per MessageSid: a replayed (or retried) webhook answers no contact twice.
+CREATE TABLE inbound_sms (
+  org_id uuid NOT NULL REFERENCES organizations (id),
+  message_sid text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, message_sid)
+);
+
 -- Down Migration
+DROP TABLE inbound_sms;
+DROP TABLE sms_number_assignments;
 DROP INDEX api_keys_owner_idx;
 ALTER TABLE api_keys DROP COLUMN owner_user_id, DROP COLUMN created_by_key, DROP COLUMN scopes;
 DROP TABLE login_throttles;

@@ -51,3 +51,31 @@ export function organizationBySmsNumber(db: Queryable, smsNumber: string): Promi
     sql.type(z.object({ id: z.string() }))`SELECT id FROM organizations WHERE sms_number = ${smsNumber}`,
   );
 }
+
+/** Gives a sending number to an organisation (a platform operator's act); false when another has it. */
+export async function assignSmsNumber(
+  db: Queryable,
+  orgId: string,
+  number: string,
+  assignedBy: string,
+): Promise<boolean> {
+  const row = await db.maybeOne(sql.type(z.object({ org_id: z.string() }))`
+    INSERT INTO sms_number_assignments (number, org_id, assigned_by) VALUES (${number}, ${orgId}, ${assignedBy})
+    ON CONFLICT (number) DO UPDATE SET number = EXCLUDED.number
+    RETURNING org_id`);
+  return row?.org_id === orgId;
+}
+
+/** Whether the platform gave this number to the organisation. */
+export function isSmsNumberAssigned(db: Queryable, orgId: string, number: string): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM sms_number_assignments WHERE number = ${number} AND org_id = ${orgId}`);
+}
+
+/** Records an inbound SMS by its MessageSid: false when it was seen before (a retry or a replay). */
+export async function claimInboundSms(db: Queryable, orgId: string, messageSid: string): Promise<boolean> {
+  const row = await db.maybeOne(sql.type(z.object({ message_sid: z.string() }))`
+    INSERT INTO inbound_sms (org_id, message_sid) VALUES (${orgId}, ${messageSid})
+    ON CONFLICT DO NOTHING RETURNING message_sid`);
+  return row !== null;
+}

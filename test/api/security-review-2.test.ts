@@ -1,12 +1,17 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotification } from '../../db/notify/notifications.js';
+import { assignSmsNumber } from '../../db/platform/organizations.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 // Issue 28: each test is the attack, made as the lowest role that could make it.
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true, config: { REVOCATION_POLL_MS: 200 } });
+  h = await startHarness({
+    worker: true,
+    // TWILIO_FROM: the deployment's shared sending number (SMS still go to the outbox here).
+    config: { REVOCATION_POLL_MS: 200, TWILIO_FROM: '+1 500 555 0099' },
+  });
 });
 afterAll(() => h.close());
 
@@ -299,5 +304,31 @@ describe('offboarding reaches API keys (item 6)', () => {
       body: { name: 'old', role: 'viewer', expires_at: '2020-01-01T00:00:00Z' },
     });
     expect(past.status).toBe(422);
+  });
+});
+
+describe('sending numbers are the platform’s to give (item 7)', () => {
+  it('refuses the shared number and numbers not assigned to the organisation', async () => {
+    const { orgId, users } = await h.createOrg(['admin']);
+    const token = users.admin.token;
+    const set = (sms_number: string) =>
+      h.call('PATCH', '/api/v1/organization', { token, body: { sms_number } });
+    const shared = await set('+1 500 555 0099');
+    expect(shared.status).toBe(422);
+    expect(shared.body.error.details.issues[0]).toMatchObject({
+      path: 'body.sms_number',
+      code: 'shared_number',
+    });
+    const suffix = String(Math.floor(Math.random() * 9000) + 1000);
+    const unassigned = await set(`+1415600${suffix}`);
+    expect(unassigned.status).toBe(422);
+    expect(unassigned.body.error.details.issues[0].code).toBe('not_assigned');
+    expect(await assignSmsNumber(h.db, orgId, `+1415600${suffix}`, 'test-operator')).toBe(true);
+    const assigned = await set(`+1415600${suffix}`);
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.sms_number).toBe(`+1415600${suffix}`);
+    // Another organisation cannot be given it.
+    const other = await h.createOrg(['admin']);
+    expect(await assignSmsNumber(h.db, other.orgId, `+1415600${suffix}`, 'test-operator')).toBe(false);
   });
 });

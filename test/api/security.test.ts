@@ -6,6 +6,7 @@ import { openSse } from '../helpers/sse.js';
 import { customerWithHistory } from '../helpers/triage-fixtures.js';
 import { raiseAlert } from '../../db/triage/alerts.js';
 import { ensureCase } from '../../db/triage/cases.js';
+import { assignSmsNumber } from '../../db/platform/organizations.js';
 
 const TWILIO_AUTH_TOKEN = 'security-test-twilio-token';
 let h: Harness;
@@ -175,17 +176,23 @@ describe('inbound SMS routing (issue 11, item 5)', () => {
   async function orgAsking(smsNumber: string) {
     const { orgId, users } = await h.createOrg(['admin']);
     const token = users.admin.token;
-    await h.call('PATCH', '/api/v1/organization', { token, body: { sms_number: smsNumber } });
+    // A platform operator gives the number first (issue 28 item 7).
+    expect(await assignSmsNumber(h.db, orgId, smsNumber, 'test-operator')).toBe(true);
+    const set = await h.call('PATCH', '/api/v1/organization', { token, body: { sms_number: smsNumber } });
+    expect(set.status).toBe(200);
     const customer = await h.call('POST', '/api/v1/customers', {
       token,
       // Written as a person would; stored as E.164, as Twilio sends it.
       body: { external_id: `sms-${orgId}`, first_name: 'Kim', last_name: 'Lee', phone: '+1 (415) 555-0142' },
     });
     expect(customer.body.phone).toBe('+14155550142');
+    return { orgId, token, customerId: customer.body.id as string, ...(await ask(token, customer.body.id)) };
+  }
+  async function ask(token: string, customerId: string) {
     const contact = await h.call('POST', '/api/v1/actions/contact-customer', {
       token,
       body: {
-        customer_id: customer.body.id,
+        customer_id: customerId,
         communication_type: 'sms',
         template: 'fraud_verification',
         variables: { amount: '£10.00', merchant: 'Shop' },
@@ -196,7 +203,7 @@ describe('inbound SMS routing (issue 11, item 5)', () => {
       const c = await h.call('GET', `/api/v1/contacts/${contact.body.id}`, { token });
       return c.body.status === 'awaiting_reply' ? true : undefined;
     });
-    return { orgId, token, contactId: contact.body.id as string };
+    return { contactId: contact.body.id as string };
   }
   const inbound = (to: string, body: string) => {
     const params = { From: '+14155550142', To: to, Body: body, MessageSid: `SM${to}${body}` };
@@ -231,7 +238,26 @@ describe('inbound SMS routing (issue 11, item 5)', () => {
       token: b.token,
       body: { sms_number: `+1 415 700 ${suffix}` },
     });
-    expect(clash.status).toBe(409);
+    // Another organisation's number was never given to b.
+    expect(clash.status).toBe(422);
+    expect(clash.body.error.details.issues[0]).toMatchObject({
+      path: 'body.sms_number',
+      code: 'not_assigned',
+    });
+
+    // A replayed webhook (the same MessageSid) acts once (issue 28 item 7): b answers NO, is asked
+    // again, and the replayed NO is dropped, so the next real reply is the one that counts.
+    const bNumber = `+1415800${suffix}`;
+    expect((await inbound(bNumber, 'NO')).status).toBe(200);
+    await eventually(async () => ((await status(b)).status === 'replied' ? true : undefined));
+    const again = { token: b.token, ...(await ask(b.token, b.customerId)) };
+    expect((await inbound(bNumber, 'NO')).status).toBe(200); // the replay
+    expect((await inbound(bNumber, 'YES')).status).toBe(200);
+    const second = await eventually(async () => {
+      const c = await status(again);
+      return c.status === 'replied' ? c : undefined;
+    });
+    expect(second.answer).toBe('yes');
     const local = await h.call('POST', '/api/v1/customers', {
       token: a.token,
       body: { external_id: `local-${suffix}`, first_name: 'A', last_name: 'B', phone: '415 555 0142' },

@@ -1,6 +1,7 @@
 import { sql } from 'slonik';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignSmsNumber } from '../../db/platform/organizations.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 const TWILIO_TOKEN = 'inbound-test-token';
@@ -9,8 +10,9 @@ let h: Harness;
 let token: string;
 beforeAll(async () => {
   h = await startHarness({ worker: true, config: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
-  const { users } = await h.createOrg(['supervisor', 'admin']);
+  const { orgId, users } = await h.createOrg(['supervisor', 'admin']);
   token = users.supervisor.token;
+  await assignSmsNumber(h.db, orgId, '+15005550006', 'test-operator');
   const set = await h.call('PATCH', '/api/v1/organization', {
     token: users.admin.token,
     body: { sms_number: ORG_NUMBER },

@@ -6,7 +6,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
-import type { Config } from '../lib/config.js';
+import { paymentsProvider, type Config } from '../lib/config.js';
 import { InvalidCursorError } from '../lib/pagination.js';
 import { SessionService } from './auth/sessions.js';
 import { TokenService } from './auth/tokens.js';
@@ -116,6 +116,7 @@ export type AppDeps = {
     OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
     SCREENING_THRESHOLDS?: Partial<ScreeningThresholds> | undefined;
     STRIPE_SECRET_KEY?: string | undefined;
+    PAYMENTS_PROVIDER?: Config['PAYMENTS_PROVIDER'];
     STRIPE_WEBHOOK_SECRET?: string | undefined;
     STRIPE_API_BASE?: string | undefined;
     DOCUSIGN_CONNECT_HMAC_KEY?: string | undefined;
@@ -268,7 +269,10 @@ export function createApp(deps: AppDeps) {
   app.route(API_BASE, appearanceRoutes(workflows));
   app.route(API_BASE, collateralRoutes({ db }));
   app.route(API_BASE, paymentRoutes({ db, payments: paymentsFromConfig(config) }));
-  app.route(API_BASE, paymentPlanRoutes(workflows));
+  app.route(
+    API_BASE,
+    paymentPlanRoutes({ ...workflows, cardPayments: paymentsProvider(config) !== 'manual' }),
+  );
   app.route(API_BASE, documentRoutes(notify));
   app.route(API_BASE, bailTaskRoutes({ db }));
   app.route(API_BASE, bailSettingsRoutes({ db }));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
-import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { DEFAULT_DATABASE_URL, failClosed, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { startTracing } from '../lib/tracing.js';
@@ -14,6 +14,7 @@ import { EventHub } from './event-hub.js';
 /** API process: connects to Postgres and Temporal, serves HTTP, and closes both on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  failClosed(config);
   // Before any client exists, so the Temporal client and HTTP spans find the provider.
   const tracing = startTracing({
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -16,7 +16,11 @@ const csv = z.string().transform((v) =>
 
 export const configSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /**
+     * Unset means production: the API and worker then refuse to start without real keys and
+     * providers (productionProblems). `npm run dev` sets development; the test runner sets test.
+     */
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     API_HOST: z.string().min(1).default('0.0.0.0'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -154,6 +158,12 @@ export const configSchema = z
     TWILIO_BASE_URL: z.string().url().optional(),
     /** Bail payments through Stripe when set (test mode keys work); else the local provider. */
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    /**
+     * Card payments: stripe (with STRIPE_SECRET_KEY), local (development: nothing leaves the
+     * machine) or manual (no card charges at all: payments are recorded by hand). Default: stripe
+     * when STRIPE_SECRET_KEY is set, else local; production refuses local.
+     */
+    PAYMENTS_PROVIDER: z.enum(['stripe', 'local', 'manual']).optional(),
     /** The webhook endpoint's signing secret (whsec_…), for POST /webhooks/stripe. */
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API host (a local fake in tests). */
@@ -192,21 +202,6 @@ export const configSchema = z
         message: 'SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM',
       });
     }
-    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
-    }
-    if (c.NODE_ENV === 'production' && !c.LINK_SIGNING_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_KEY'], message: 'is required in production' });
-    }
-    if (c.NODE_ENV === 'production' && !c.CARD_HASH_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['CARD_HASH_KEY'], message: 'is required in production' });
-    }
-    if (c.NODE_ENV === 'production' && !c.ENCRYPTION_KEYS) {
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS'], message: 'is required in production' });
-    }
-    if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
-    }
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({
         code: 'custom',
@@ -217,6 +212,68 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * What keeps this configuration from running in production: the API and the worker refuse to
+ * start while any is left (fail closed). Checked only where NODE_ENV is production (or unset).
+ */
+export function productionProblems(c: Config, env: Record<string, string | undefined>): string[] {
+  if (c.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  const required = [
+    'JWT_SECRET',
+    'LINK_SIGNING_KEY',
+    'CARD_HASH_KEY',
+    'ENCRYPTION_KEYS',
+    'DATABASE_URL',
+  ] as const;
+  for (const name of required) if (!c[name]) problems.push(`${name}: is required in production`);
+  if (!c.PUBLIC_URL?.startsWith('https://'))
+    problems.push('PUBLIC_URL: must be the https address customers and providers reach in production');
+  // A channel must be a real provider or be kept local on purpose, never by default.
+  if (!env.EMAIL_PROVIDER && c.EMAIL_PROVIDER === 'outbox')
+    problems.push(
+      'EMAIL_PROVIDER: set SENDGRID_API_KEY and SENDGRID_FROM, or EMAIL_PROVIDER=outbox on purpose',
+    );
+  if (!env.SMS_PROVIDER && c.SMS_PROVIDER === 'outbox')
+    problems.push(
+      'SMS_PROVIDER: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or SMS_PROVIDER=outbox on purpose',
+    );
+  if (c.EMAIL_PROVIDER === 'sendgrid' && !c.SENDGRID_WEBHOOK_PUBLIC_KEY)
+    problems.push('SENDGRID_WEBHOOK_PUBLIC_KEY: is required to verify SendGrid events in production');
+  const payments = paymentsProvider(c);
+  if (payments === 'local')
+    problems.push('PAYMENTS_PROVIDER: set STRIPE_SECRET_KEY, or PAYMENTS_PROVIDER=manual (no card charges)');
+  if (payments === 'stripe' && !c.STRIPE_WEBHOOK_SECRET)
+    problems.push('STRIPE_WEBHOOK_SECRET: is required with Stripe in production');
+  const docusign = [
+    c.DOCUSIGN_BASE_URL,
+    c.DOCUSIGN_ACCOUNT_ID,
+    c.DOCUSIGN_ACCESS_TOKEN,
+    c.DOCUSIGN_CONNECT_HMAC_KEY,
+  ];
+  if (docusign.some(Boolean) && !docusign.every(Boolean))
+    problems.push(
+      'DOCUSIGN_BASE_URL, DOCUSIGN_ACCOUNT_ID, DOCUSIGN_ACCESS_TOKEN and DOCUSIGN_CONNECT_HMAC_KEY: set all four, or none',
+    );
+  return problems;
+}
+
+/** Stops a production process whose configuration has problems, naming each (API and worker start). */
+export function failClosed(c: Config, env: Record<string, string | undefined> = process.env): void {
+  const problems = productionProblems(c, env);
+  if (!problems.length) return;
+  process.stderr.write(
+    `Refusing to start in production (NODE_ENV=${env.NODE_ENV ?? 'unset'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+      'For development use `npm run dev` (or NODE_ENV=development).\n',
+  );
+  process.exit(1);
+}
+
+/** Which payment provider the configuration names. */
+export function paymentsProvider(c: Pick<Config, 'PAYMENTS_PROVIDER' | 'STRIPE_SECRET_KEY'>) {
+  return c.PAYMENTS_PROVIDER ?? (c.STRIPE_SECRET_KEY ? 'stripe' : 'local');
+}
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sentinel';
 

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // Unset means production (which refuses local keys and providers); this is development.
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
     JWT_SECRET: config.JWT_SECRET ?? persistentSecret(path.join(DATA, 'jwt-secret')),

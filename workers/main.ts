@@ -1,5 +1,5 @@
 import { DELIVERY_DURATION_BUCKETS, METRIC } from '../activities/metrics.js';
-import { DEFAULT_DATABASE_URL, loadConfig } from '../lib/config.js';
+import { DEFAULT_DATABASE_URL, failClosed, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
 import { startTracing } from '../lib/tracing.js';
@@ -20,6 +20,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  failClosed(config);
   const tracing = startTracing({
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: config.OTEL_SERVICE_NAME ?? 'sentinel-worker',

@@ -67,7 +67,8 @@ function csvField(v: unknown): string {
   let s = '';
   if (typeof v === 'object' && v !== null) s = JSON.stringify(v);
   else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') s = String(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  // OWASP's list: a leading = + - @, TAB or CR starts a formula in some spreadsheet.
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -53,7 +53,6 @@ const logout = createRoute({
 
 const INVALID_LOGIN = 'The email or password is wrong';
 
-
 export function authRoutes(deps: { db: Db; sessions: SessionService }) {
   return newRouter()
     .openapi(login, async (c) => {
@@ -63,7 +62,8 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
         address: c.get('clientIp'),
       });
       if (login.outcome === 'invalid') {
-        if (login.storm) c.get('log').warn({ securityEvent: 'auth.login_storm', ...login.storm }, 'login storm');
+        if (login.storm)
+          c.get('log').warn({ securityEvent: 'auth.login_storm', ...login.storm }, 'login storm');
         throw unauthorized(INVALID_LOGIN);
       }
       const user = login.user;

@@ -1,4 +1,8 @@
-import type { ChargeResult, PaymentProvider } from '../../activities/bail/providers/types.js';
+import {
+  PaymentsDisabledError,
+  type ChargeResult,
+  type PaymentProvider,
+} from '../../activities/bail/providers/types.js';
 import * as bonds from '../../db/bail/bonds.js';
 import * as payments from '../../db/bail/payments.js';
 import type { Db } from '../../db/pool.js';
@@ -22,6 +26,7 @@ export async function chargeCard(
   input: { amount: string; customerId: string | null; paymentMethodId: string; key: string },
   by: CommandActor,
 ): Promise<payments.PaymentRow> {
+  if (provider.name === 'manual') throw new PaymentsDisabledError();
   const bond = await bonds.getBond(db, orgId, bondId);
   if (!bond) throw new NotFoundError('bond');
   if (!isOpen(bond.status)) throw new ConflictError(`A ${bond.status} bond takes no payment`);

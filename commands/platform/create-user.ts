@@ -29,7 +29,8 @@ export async function createUser(
     ))!;
   } catch (err) {
     if (err instanceof UniqueIntegrityConstraintViolationError)
-      throw new ConflictError('A user with this email already exists');
+      // The same words whether the email is a colleague's or someone's in another organisation.
+      throw new ConflictError('This email cannot be used for a new user');
     throw err;
   }
 }

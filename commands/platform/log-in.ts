@@ -46,13 +46,18 @@ export async function logIn(
     if (hit.throttled_addresses >= LOGIN_STORM_ADDRESSES) {
       // Once an hour per account: the audit key dedups the rest of the storm.
       const hour = new Date().toISOString().slice(0, 13);
-      await audit(db, user.org_id, { ...by, type: 'system', id: 'login-throttle' }, {
-        action: 'auth.login_storm',
-        resourceType: 'user',
-        resourceId: user.id,
-        after: { addresses: hit.throttled_addresses },
-        dedupKey: `auth.login_storm:${user.id}:${hour}`,
-      });
+      await audit(
+        db,
+        user.org_id,
+        { ...by, type: 'system', id: 'login-throttle' },
+        {
+          action: 'auth.login_storm',
+          resourceType: 'user',
+          resourceId: user.id,
+          after: { addresses: hit.throttled_addresses },
+          dedupKey: `auth.login_storm:${user.id}:${hour}`,
+        },
+      );
       return {
         outcome: 'invalid',
         storm: { orgId: user.org_id, userId: user.id, addresses: hit.throttled_addresses },

@@ -93,7 +93,10 @@ describe('login protection', () => {
       headers: { 'x-forwarded-for': attacker },
       body: { email: `nobody-${org.orgId}@example.test`, password: 'wrong' },
     });
-    expect(slowed.body.error).toMatchObject({ code: unknown.body.error.code, message: unknown.body.error.message });
+    expect(slowed.body.error).toMatchObject({
+      code: unknown.body.error.code,
+      message: unknown.body.error.message,
+    });
     // The owner, from their own address, is not locked out.
     expect((await from('198.51.100.7', TEST_PASSWORD)).status).toBe(200);
     const throttled = await h.db.oneFirst(sql.unsafe`

@@ -10,7 +10,8 @@ beforeAll(async () => {
   h = await startHarness({
     worker: true,
     // TWILIO_FROM: the deployment's shared sending number (SMS still go to the outbox here).
-    config: { REVOCATION_POLL_MS: 200, TWILIO_FROM: '+1 500 555 0099' },
+    // PAYMENTS_PROVIDER=manual: this deployment charges no card (item 11).
+    config: { REVOCATION_POLL_MS: 200, TWILIO_FROM: '+1 500 555 0099', PAYMENTS_PROVIDER: 'manual' },
   });
 });
 afterAll(() => h.close());
@@ -225,6 +226,22 @@ describe('idempotency keys are the caller’s own (item 13)', () => {
     expect(theirs.body.id).not.toBe(mine.body.id);
     const again = await pay(users.agent.token);
     expect(again.body.id).toBe(mine.body.id);
+    // With PAYMENTS_PROVIDER=manual no card is charged, now or by a plan (item 11).
+    const charge = await h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/payments/charge`, {
+      token: users.agent.token,
+      headers: { 'idempotency-key': 'card-1' },
+      body: { amount: '50.00', payment_method_id: 'pm_card_visa' },
+    });
+    expect(charge.status).toBe(422);
+    expect(charge.body.error.message).toMatch(/PAYMENTS_PROVIDER=manual/);
+    const plan = await h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/payment-plans`, {
+      token: users.agent.token,
+      body: {
+        payment_method: { payment_method_id: 'pm_card_visa' },
+        installments: [{ due_date: '2030-01-01', amount: '100.00' }],
+      },
+    });
+    expect(plan.status).toBe(422);
     expect(await h.db.oneFirst(sql.unsafe`SELECT count(*)::int FROM payments WHERE org_id = ${orgId}`)).toBe(
       2,
     );

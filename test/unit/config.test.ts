@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../lib/config.js';
+import { ConfigError, parseConfig, productionProblems } from '../../lib/config.js';
 
 describe('config', () => {
   it('applies defaults for a bare development environment', () => {
@@ -36,9 +36,8 @@ describe('config', () => {
   });
 
   it('requires secrets in production and never echoes them', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(
-      /JWT_SECRET: is required in production/,
-    );
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' };
+    expect(productionProblems(parseConfig(prod), prod)).toContain('JWT_SECRET: is required in production');
     try {
       parseConfig({ JWT_SECRET: 'short-secret-value' });
       expect.unreachable();
@@ -50,5 +49,40 @@ describe('config', () => {
 
   it('treats empty strings as unset', () => {
     expect(parseConfig({ API_PORT: '', DATABASE_URL: '' }).API_PORT).toBe(3000);
+  });
+
+  it('fails closed in production, and when NODE_ENV is unset (issue 28 item 11)', () => {
+    const keys = {
+      DATABASE_URL: 'postgres://db/x',
+      JWT_SECRET: 'j'.repeat(32),
+      LINK_SIGNING_KEY: 'l'.repeat(32),
+      CARD_HASH_KEY: 'c'.repeat(32),
+      ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    const problems = (env: Record<string, string>) => productionProblems(parseConfig(env), env);
+    // Unset is production: keys alone are not enough.
+    const bare = problems(keys);
+    expect(bare.map((p) => p.split(':')[0])).toEqual([
+      'PUBLIC_URL',
+      'EMAIL_PROVIDER',
+      'SMS_PROVIDER',
+      'PAYMENTS_PROVIDER',
+    ]);
+    expect(problems({ ...keys, PUBLIC_URL: 'http://api.example.com' })[0]).toMatch(
+      /^PUBLIC_URL: must be the https/,
+    );
+    const ready = {
+      ...keys,
+      PUBLIC_URL: 'https://api.example.com',
+      EMAIL_PROVIDER: 'outbox',
+      SMS_PROVIDER: 'outbox',
+      PAYMENTS_PROVIDER: 'manual',
+    };
+    expect(problems(ready)).toEqual([]);
+    expect(problems({ ...ready, PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_live_x' })).toEqual([
+      'STRIPE_WEBHOOK_SECRET: is required with Stripe in production',
+    ]);
+    expect(problems({ ...ready, DOCUSIGN_BASE_URL: 'https://demo.docusign.net' })[0]).toMatch(/set all four/);
+    expect(problems({ NODE_ENV: 'development' })).toEqual([]);
   });
 });

@@ -1,14 +1,18 @@
-import type { Config } from '../../../lib/config.js';
+import { paymentsProvider, type Config } from '../../../lib/config.js';
 import { docusignESign } from './docusign.js';
-import { localESign, localPayments } from './local.js';
+import { localESign, localPayments, manualPayments } from './local.js';
 import { stripePayments } from './stripe.js';
 import type { ESignProvider, PaymentProvider } from './types.js';
 
-/** Stripe with STRIPE_SECRET_KEY; else the local provider, so development works offline. */
+/** Stripe with STRIPE_SECRET_KEY; none with PAYMENTS_PROVIDER=manual; else local, so development works offline. */
 export function paymentsFromConfig(
-  c: Partial<Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'STRIPE_TIMEOUT_MS'>>,
+  c: Partial<
+    Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'STRIPE_TIMEOUT_MS' | 'PAYMENTS_PROVIDER'>
+  >,
 ): PaymentProvider {
-  return c.STRIPE_SECRET_KEY
+  const which = paymentsProvider(c);
+  if (which === 'manual') return manualPayments();
+  return which === 'stripe' && c.STRIPE_SECRET_KEY
     ? stripePayments({
         secretKey: c.STRIPE_SECRET_KEY,
         apiBase: c.STRIPE_API_BASE,

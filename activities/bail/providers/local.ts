@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ChargeRequest, ChargeResult, ESignProvider, PaymentProvider } from './types.js';
+import {
+  PaymentsDisabledError,
+  type ChargeRequest,
+  type ChargeResult,
+  type ESignProvider,
+  type PaymentProvider,
+} from './types.js';
 
 const idFor = (prefix: string, key: string) =>
   `${prefix}_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
@@ -36,5 +42,14 @@ export function localESign(): ESignProvider {
     send: (r) => Promise.resolve({ envelopeId: idFor('local_env', r.documentId) }),
     find: (documentId) => Promise.resolve({ envelopeId: idFor('local_env', documentId) }),
     remind: () => Promise.resolve(),
+  };
+}
+
+/** PAYMENTS_PROVIDER=manual: every card charge is refused; a lost charge from before was never made here. */
+export function manualPayments(): PaymentProvider {
+  return {
+    name: 'manual',
+    charge: () => Promise.reject(new PaymentsDisabledError()),
+    find: () => Promise.resolve(null),
   };
 }

@@ -1,3 +1,5 @@
+import { UnprocessableError } from '../../../lib/domain-errors.js';
+
 /** An off-session card charge, made once per idempotency key. */
 export type ChargeRequest = {
   /** Decimal string in the currency's major unit ("125.00"). */
@@ -20,8 +22,16 @@ export class PaymentProviderUnavailable extends Error {
   override name = 'PaymentProviderUnavailable';
 }
 
+/** PAYMENTS_PROVIDER=manual: this deployment charges no card (payments are recorded by hand). */
+export class PaymentsDisabledError extends UnprocessableError {
+  override name = 'PaymentsDisabledError';
+  constructor() {
+    super('Card payments are off here (PAYMENTS_PROVIDER=manual): record payments taken by hand');
+  }
+}
+
 export interface PaymentProvider {
-  readonly name: 'stripe' | 'local';
+  readonly name: 'stripe' | 'local' | 'manual';
   charge(r: ChargeRequest): Promise<ChargeResult>;
   /**
    * What the provider made of our payment (by the payment id in its metadata), for a payment whose

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PaymentsDisabledError } from '../../../activities/bail/providers/types.js';
 import type { Client } from '@temporalio/client';
 import { createPaymentPlan } from '../../../commands/bail/create-payment-plan.js';
 import { cancelPaymentPlan, settlePaymentPlan } from '../../../commands/bail/end-payment-plan.js';
@@ -169,7 +170,13 @@ const routes = {
   }),
 };
 
-export function paymentPlanRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+export function paymentPlanRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueuePrefix: string;
+  /** False with PAYMENTS_PROVIDER=manual: no card is ever charged, so no plan charges one. */
+  cardPayments?: boolean;
+}) {
   const { db } = deps;
   async function view(orgId: string, planId: string): Promise<z.infer<typeof PaymentPlanSchema>> {
     const plan = await getPaymentPlan(db, orgId, planId);
@@ -191,6 +198,7 @@ export function paymentPlanRoutes(deps: { db: Db; temporal: Client; taskQueuePre
       const p = c.get('principal');
       const bondId = c.req.valid('param').id;
       const body = c.req.valid('json');
+      if (deps.cardPayments === false) throw new PaymentsDisabledError();
       const r = await idempotent(
         db,
         c,

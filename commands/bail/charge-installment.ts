@@ -20,23 +20,30 @@ export async function chargeInstallment(
   ref: { planId: string; installmentId: string; attempt: number },
   by: CommandActor,
 ): Promise<{ status: ChargeOutcome }> {
-  const plan = await plans.getPaymentPlan(db, orgId, ref.planId);
-  const inst = await plans.getInstallment(db, orgId, ref.installmentId);
-  if (!plan || !inst || inst.plan_id !== plan.id) throw new NotFoundError('installment');
-  if (inst.status === 'paid') return { status: 'succeeded' };
-  if (plan.status === 'paid' || plan.status === 'cancelled' || inst.status === 'cancelled')
-    return { status: 'skipped' };
-  const bond = (await bonds.getBond(db, orgId, plan.bond_id))!;
-  const payment = await payments.claimCharge(db, orgId, {
-    bondId: bond.id,
-    clientId: bond.client_id,
-    installmentId: inst.id,
-    amount: inst.amount,
-    currency: plan.currency,
-    provider: provider.name,
-    key: `plan:${inst.id}:${ref.attempt}`,
-    recordedBy: null,
+  // The plan is locked while the charge is claimed, as settling and cancelling lock it: either the
+  // pending payment commits first (and they answer 409 until it settles) or they do (and this skips).
+  const claimed = await db.transaction(async (t) => {
+    const plan = await plans.lockPaymentPlan(t, orgId, ref.planId);
+    const inst = await plans.getInstallment(t, orgId, ref.installmentId);
+    if (!plan || !inst || inst.plan_id !== plan.id) throw new NotFoundError('installment');
+    if (inst.status === 'paid') return { done: 'succeeded' as const };
+    if (plan.status === 'paid' || plan.status === 'cancelled' || inst.status === 'cancelled')
+      return { done: 'skipped' as const };
+    const bond = (await bonds.getBond(t, orgId, plan.bond_id))!;
+    const payment = await payments.claimCharge(t, orgId, {
+      bondId: bond.id,
+      clientId: bond.client_id,
+      installmentId: inst.id,
+      amount: inst.amount,
+      currency: plan.currency,
+      provider: provider.name,
+      key: `plan:${inst.id}:${ref.attempt}`,
+      recordedBy: null,
+    });
+    return { done: null, plan, inst, bond, payment };
   });
+  if (claimed.done) return { status: claimed.done };
+  const { plan, inst, bond, payment } = claimed;
   if (payment.status === 'completed') return { status: 'succeeded' };
   if (payment.status !== 'pending') return { status: 'failed' };
   const r = await provider.charge({

@@ -1,12 +1,25 @@
 import * as bonds from '../../db/bail/bonds.js';
 import * as plans from '../../db/bail/payment-plans.js';
 import { insertManualPayment, PAYMENT_METHODS } from '../../db/bail/payments.js';
-import type { Db } from '../../db/pool.js';
+import type { Db, Queryable } from '../../db/pool.js';
 import { requeueStarts, type PendingStart } from '../../db/platform/workflow-starts.js';
 import { ConflictError, NotFoundError } from '../../lib/domain-errors.js';
 import { audit, type CommandActor } from '../audited.js';
 import { bailEvent } from './bond-parties.js';
 import { paymentPlanStart } from './plan-start.js';
+
+/**
+ * A card charge of the plan's that the provider has not settled (in flight, or processing): the
+ * money may still move, so the plan cannot be settled or cancelled under it. Called with the plan
+ * locked, as chargeInstallment claims its charge.
+ */
+async function refuseWhileCharging(t: Queryable, orgId: string, planId: string): Promise<void> {
+  const seq = await plans.installmentCharging(t, orgId, planId);
+  if (seq !== null)
+    throw new ConflictError(
+      `Installment ${seq} is being charged (the provider has not answered yet); try again once it settles`,
+    );
+}
 
 /** Cancels a plan: no more charges; its unpaid installments are cancelled. */
 export async function cancelPaymentPlan(
@@ -19,6 +32,7 @@ export async function cancelPaymentPlan(
   return db.transaction(async (t) => {
     const before = await plans.lockPaymentPlan(t, orgId, planId);
     if (!before) throw new NotFoundError('payment plan');
+    await refuseWhileCharging(t, orgId, planId);
     const plan = await plans.setPlanStatus(t, orgId, planId, 'cancelled', ['active', 'delinquent']);
     if (!plan) throw new ConflictError(`A ${before.status} plan cannot be cancelled`);
     await plans.closeUnpaidInstallments(t, orgId, planId, 'cancelled');
@@ -55,6 +69,7 @@ export async function settlePaymentPlan(
     if (!before) throw new NotFoundError('payment plan');
     if (before.status !== 'active' && before.status !== 'delinquent')
       throw new ConflictError(`A ${before.status} plan has nothing left to pay`);
+    await refuseWhileCharging(t, orgId, planId);
     const bond = (await bonds.getBond(t, orgId, before.bond_id))!;
     const closed = await plans.closeUnpaidInstallments(t, orgId, planId, 'paid');
     const cents = closed.reduce((s, i) => s + Math.round(Number(i.amount) * 100), 0);

@@ -164,3 +164,12 @@ export function planTimeZone(db: Queryable, orgId: string, planId: string): Prom
     JOIN customers c ON c.org_id = b.org_id AND c.id = b.client_id
     WHERE p.org_id = ${orgId} AND p.id = ${planId}`);
 }
+
+/** The installment (its seq) whose card charge is still pending at the provider, if any. */
+export function installmentCharging(db: Queryable, orgId: string, planId: string): Promise<number | null> {
+  return db.maybeOneFirst(sql.type(z.object({ seq: z.number().int() }))`
+    SELECT i.seq FROM installments i
+    JOIN payments p ON p.org_id = i.org_id AND p.installment_id = i.id AND p.status = 'pending'
+    WHERE i.org_id = ${orgId} AND i.plan_id = ${planId}
+    ORDER BY i.seq LIMIT 1`);
+}

@@ -351,4 +351,42 @@ describe('bail payments through Stripe', () => {
     });
     expect(stripe.intents.filter((i) => i.customer === 'cus_swept')).toHaveLength(1);
   });
+
+  it('refuses to settle or cancel a plan while an installment is being charged (issue 28 item 10)', async () => {
+    let release!: () => void;
+    stripe.next({
+      outcome: 'succeeded',
+      customer: 'cus_busy',
+      hold: new Promise<void>((r) => (release = r)),
+    });
+    const { orgId, token, plan } = await bondOnPlan({ count: 2, customer: 'cus_busy' });
+    try {
+      await eventually(async () =>
+        (await h.db.maybeOne(sql.unsafe`
+          SELECT 1 FROM payments WHERE org_id = ${orgId} AND installment_id IS NOT NULL AND status = 'pending'`))
+          ? true
+          : undefined,
+      );
+      const settle = await h.call('POST', `/api/v1/bail/payment-plans/${plan.id}/settle`, {
+        token,
+        body: { method: 'cash' },
+      });
+      expect(settle.status).toBe(409);
+      expect(settle.body.error.message).toMatch(/Installment 1 is being charged/);
+      const cancel = await h.call('POST', `/api/v1/bail/payment-plans/${plan.id}/cancel`, {
+        token,
+        body: {},
+      });
+      expect(cancel.status).toBe(409);
+    } finally {
+      release();
+    }
+    await eventually(async () => {
+      const p = await planOf(token, plan.id);
+      return p.body.installments[0].status === 'paid' ? true : undefined;
+    }, 30_000);
+    const cancel = await h.call('POST', `/api/v1/bail/payment-plans/${plan.id}/cancel`, { token, body: {} });
+    expect(cancel.status).toBe(200);
+    expect(stripe.intents.filter((i) => i.customer === 'cus_busy')).toHaveLength(1);
+  });
 });

@@ -63,7 +63,7 @@ const COLUMNS = [
 ] as const;
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; formulas defused for spreadsheets. */
-function csvField(v: unknown): string {
+export function csvField(v: unknown): string {
   let s = '';
   if (typeof v === 'object' && v !== null) s = JSON.stringify(v);
   else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') s = String(v);

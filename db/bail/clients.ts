@@ -65,11 +65,18 @@ export function updateBailClient(
     WHERE org_id = ${orgId} AND customer_id = ${customerId} RETURNING ${columns}`);
 }
 
-/** Newest first; `search` matches name or email, `status` filters. Ids of the customers, in order. */
+/** Newest first; `search` matches name (or email, with `searchEmail`), `status` filters. */
 export function listBailClients(
   db: Queryable,
   orgId: string,
-  q: { limit: number; cursor?: string | undefined; status?: string | undefined; search?: string | undefined },
+  q: {
+    limit: number;
+    cursor?: string | undefined;
+    status?: string | undefined;
+    search?: string | undefined;
+    /** Whether `search` may match email (a caller who may see it): else a search would reveal it. */
+    searchEmail?: boolean | undefined;
+  },
 ): Promise<readonly BailClientRow[]> {
   const where = [
     sql.fragment`b.org_id = ${orgId}`,
@@ -82,7 +89,9 @@ export function listBailClients(
   if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     where.push(
-      sql.fragment`(c.first_name || ' ' || c.last_name ILIKE ${pattern} OR c.email ILIKE ${pattern})`,
+      q.searchEmail
+        ? sql.fragment`(c.first_name || ' ' || c.last_name ILIKE ${pattern} OR c.email ILIKE ${pattern})`
+        : sql.fragment`c.first_name || ' ' || c.last_name ILIKE ${pattern}`,
     );
   }
   return db.any(sql.type(bailClientRow)`

@@ -349,3 +349,54 @@ describe('sending numbers are the platform’s to give (item 7)', () => {
     expect(await assignSmsNumber(h.db, other.orgId, `+1415600${suffix}`, 'test-operator')).toBe(false);
   });
 });
+
+describe('bail PII (item 9)', () => {
+  it('masks indemnitors’ contact details without pii:read, audits whole views, and searches email only with it', async () => {
+    const { orgId, users } = await h.createOrg(['agent', 'supervisor']);
+    const client = await h.call('POST', '/api/v1/bail/clients', {
+      token: users.agent.token,
+      body: { first_name: 'Noor', last_name: 'Client', email: 'noor.secret@example.test' },
+    });
+    const bond = await h.call('POST', '/api/v1/bail/bonds', {
+      token: users.agent.token,
+      body: {
+        bond_number: `PII-${orgId.slice(0, 8)}`,
+        client_id: client.body.id,
+        amount: '3000.00',
+        premium: '300.00',
+        charges: [{ description: 'Theft' }],
+        indemnitors: [
+          {
+            first_name: 'Ines',
+            last_name: 'Surety',
+            email: 'ines.surety@example.test',
+            phone: '+14155550177',
+            relationship: 'sister',
+          },
+        ],
+        appearances: [],
+      },
+    });
+    expect(bond.status).toBe(201);
+    const read = (token: string) => h.call('GET', `/api/v1/bail/bonds/${bond.body.id}`, { token });
+    const masked = await read(users.agent.token);
+    expect(masked.body.indemnitors[0].email).not.toContain('ines.surety');
+    expect(masked.body.indemnitors[0].phone).not.toBe('+14155550177');
+    const audits = () =>
+      h.db.oneFirst(sql.unsafe`
+        SELECT count(*)::int FROM audit_events
+        WHERE org_id = ${orgId} AND action = 'customer.pii_viewed' AND resource_type = 'bond'`);
+    expect(await audits()).toBe(0);
+    const whole = await read(users.supervisor.token);
+    expect(whole.body.indemnitors[0]).toMatchObject({
+      email: 'ines.surety@example.test',
+      phone: '+14155550177',
+    });
+    expect(await audits()).toBe(1);
+
+    const search = (token: string) =>
+      h.call('GET', '/api/v1/bail/clients?search=noor.secret', { token }).then((r) => r.body.data.length);
+    expect(await search(users.agent.token)).toBe(0);
+    expect(await search(users.supervisor.token)).toBe(1);
+  });
+});

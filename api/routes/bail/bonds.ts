@@ -14,7 +14,9 @@ import { phoneNumber } from '../../../lib/phone.js';
 import { dispatchStarts } from '../../../temporal/clients/pending-starts.js';
 import { BOND_STATUSES } from '../../../workflows/bail/bond-status.js';
 import { courtRemindersWorkflowId } from '../../../workflows/bail/ids.js';
-import { commandActor } from '../../audit.js';
+import { auditPiiViewed, commandActor } from '../../audit.js';
+import { maskEmail, maskPhone } from '../../../lib/masking.js';
+import { allows } from '../../../lib/roles.js';
 import { idempotent } from '../../idempotency.js';
 import { notFound } from '../../errors.js';
 import {
@@ -196,7 +198,8 @@ export function bondRoutes(deps: { db: Db; cipher: FieldCipher; temporal: Client
       return c.json({ ...page, data: page.data.map(bondView) }, 200);
     })
     .openapi(routes.get, async (c) => {
-      const orgId = c.get('principal').orgId;
+      const principal = c.get('principal');
+      const orgId = principal.orgId;
       const id = c.req.valid('param').id;
       const bond = await bonds.getBond(db, orgId, id);
       if (!bond) throw notFound('bond');
@@ -209,15 +212,26 @@ export function bondRoutes(deps: { db: Db; cipher: FieldCipher; temporal: Client
         listDocuments(db, orgId, id),
         listPaymentPlans(db, orgId, id),
       ]);
+      // The indemnitors' and signers' contact details are personal data, as a customer's are:
+      // masked without pii:read, and shown whole only with a PII-viewed audit row.
+      const open = allows(principal, 'pii:read');
+      const signers = documents.some((d) => d.signer_email) ? [bond.client_id] : [];
+      if (open)
+        await auditPiiViewed(db, c, [...indemnitors.map((i) => i.customer_id), ...signers], {
+          type: 'bond',
+          id,
+        });
       return c.json(
         {
           ...bondView(bond),
           paid,
-          indemnitors: indemnitors.map(({ bond_id: _b, ...i }) => i),
+          indemnitors: indemnitors.map(({ bond_id: _b, ...i }) =>
+            open ? i : { ...i, email: maskEmail(i.email), phone: maskPhone(i.phone) },
+          ),
           appearances: appearances.map(({ org_id: _o, ...a }) => a),
           collateral: [...collateral],
           payments: [...payments],
-          documents: [...documents],
+          documents: documents.map((d) => (open ? d : { ...d, signer_email: maskEmail(d.signer_email) })),
           payment_plans: [...plans],
         },
         200,

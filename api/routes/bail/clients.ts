@@ -182,7 +182,8 @@ export function bailClientRoutes(deps: { db: Db; cipher: FieldCipher }) {
     .openapi(routes.list, async (c) => {
       const p = c.get('principal');
       const q = c.req.valid('query');
-      const page = toPage(await clients.listBailClients(db, p.orgId, q), q.limit, (r) => [
+      const rows = await clients.listBailClients(db, p.orgId, { ...q, searchEmail: allows(p, 'pii:read') });
+      const page = toPage(rows, q.limit, (r) => [
         r.created_at,
         r.customer_id,
       ]);

@@ -6,7 +6,9 @@ import { documentRow, getDocument } from '../../../db/bail/documents.js';
 import type { Db } from '../../../db/pool.js';
 import { dispatchStarts } from '../../../temporal/clients/pending-starts.js';
 import { documentSigningWorkflowId } from '../../../workflows/bail/ids.js';
-import { commandActor } from '../../audit.js';
+import { auditPiiViewed, commandActor } from '../../audit.js';
+import { maskEmail } from '../../../lib/masking.js';
+import { allows } from '../../../lib/roles.js';
 import { ApiError, notFound } from '../../errors.js';
 import { idempotent } from '../../idempotency.js';
 import {
@@ -116,8 +118,12 @@ export function documentRoutes(deps: {
       return c.json(r.body as z.infer<typeof DocumentSchema>, 201);
     })
     .openapi(routes.get, async (c) => {
-      const d = await getDocument(db, c.get('principal').orgId, c.req.valid('param').id);
+      const p = c.get('principal');
+      const d = await getDocument(db, p.orgId, c.req.valid('param').id);
       if (!d) throw notFound('document');
+      // The signer's email is personal data: masked without pii:read, else its view is audited.
+      if (!allows(p, 'pii:read')) return c.json(view({ ...d, signer_email: maskEmail(d.signer_email) }), 200);
+      if (d.signer_email) await auditPiiViewed(db, c, [d.client_id], { type: 'document', id: d.id });
       return c.json(view(d), 200);
     })
     .openapi(routes.localSignature, async (c) => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { eventsAfter, getEvent, type EventRow } from '../db/platform/events.js';
+import { eventsAfter, getEvent, latestEventId, type EventRow } from '../db/platform/events.js';
 import type { Db } from '../db/pool.js';
 
 type Subscriber = { orgId: string; stream: string; lastId: number; deliver: (e: EventRow) => void };
@@ -34,6 +34,25 @@ export class EventHub {
     this.subs.add(sub);
     await this.connect();
     return () => this.subs.delete(sub);
+  }
+
+  /**
+   * A reconnecting client's missed events, delivered in order, unless it is further behind than
+   * `limit` (more events, or older ones): then nothing is delivered and the answer is 'reset', with
+   * the stream's latest id, so the client reloads rather than replaying without end.
+   */
+  async replay(
+    sub: Pick<Subscriber, 'orgId' | 'stream' | 'lastId'>,
+    deliver: (e: EventRow) => void,
+    limit: { events: number; hours: number },
+  ): Promise<{ reset: false } | { reset: true; latestId: number }> {
+    const batch = await eventsAfter(this.db, sub.orgId, sub.stream, sub.lastId, limit.events + 1);
+    const oldest = batch[0] ? Date.parse(batch[0].created_at) : Date.now();
+    if (batch.length > limit.events || oldest < Date.now() - limit.hours * 3_600_000) {
+      return { reset: true, latestId: await latestEventId(this.db, sub.orgId, sub.stream) };
+    }
+    for (const e of batch) deliver(e);
+    return { reset: false };
   }
 
   /** Events after `lastId` for a (re)connecting client, delivered in order. */

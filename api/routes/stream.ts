@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { EventRow } from '../../db/platform/events.js';
 import type { Db } from '../../db/pool.js';
 import { getCase } from '../../db/triage/cases.js';
@@ -11,6 +11,10 @@ import { ApiError, notFound } from '../errors.js';
 import { errorResponses, newRouter, securedRoute } from '../router.js';
 
 export const HEARTBEAT_MS = 30_000;
+/** How far back a reconnecting client is replayed (Last-Event-ID); further behind, a `reset` event. */
+export const REPLAY_LIMIT = { events: 1000, hours: 24 };
+/** Open streams per caller on one replica: a tab or two per screen, not an unbounded number. */
+export const MAX_STREAMS_PER_CALLER = 10;
 
 const sse = { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } };
 const LastEventQuery = z.object({
@@ -85,7 +89,29 @@ function serve(
 ) {
   const header = Number(c.req.header('last-event-id'));
   const lastId = Number.isInteger(header) && header >= 0 ? header : (lastEventId ?? null);
+  const p = c.get('principal');
+  const caller = `${p.orgId}:${p.actorType}:${p.actorId}`;
+  const open = openStreams.get(caller) ?? 0;
+  if (open >= MAX_STREAMS_PER_CALLER)
+    throw new ApiError(
+      429,
+      'too_many_streams',
+      `At most ${MAX_STREAMS_PER_CALLER} open event streams per caller; close one first`,
+    );
+  openStreams.set(caller, open + 1);
+  const closed = () => {
+    const n = (openStreams.get(caller) ?? 1) - 1;
+    if (n > 0) openStreams.set(caller, n);
+    else openStreams.delete(caller);
+  };
   return streamSSE(c, async (out) => {
+    try {
+      await run(out);
+    } finally {
+      closed();
+    }
+  });
+  async function run(out: SSEStreamingApi) {
     let sent = lastId ?? 0;
     let replaying = lastId !== null;
     const buffered: EventRow[] = [];
@@ -110,7 +136,22 @@ function serve(
       data: JSON.stringify({ type: 'connected', stream, timestamp: new Date().toISOString() }),
     });
     if (lastId !== null) {
-      await hub.catchUp({ orgId, stream, lastId }, write);
+      const replayed = await hub.replay({ orgId, stream, lastId }, write, REPLAY_LIMIT);
+      if (replayed.reset) {
+        // Too far behind to replay: the client reloads its view and goes on from the latest id.
+        sent = Math.max(sent, replayed.latestId);
+        chain = chain.then(() =>
+          out.writeSSE({
+            id: String(replayed.latestId),
+            event: 'reset',
+            data: JSON.stringify({
+              type: 'reset',
+              reason: `more than ${REPLAY_LIMIT.events} events or ${REPLAY_LIMIT.hours} h missed: reload`,
+              timestamp: new Date().toISOString(),
+            }),
+          }),
+        );
+      }
       buffered.forEach(write);
       replaying = false;
     }
@@ -131,8 +172,11 @@ function serve(
     unwatch();
     clearInterval(heartbeat);
     unsubscribe();
-  });
+  }
 }
+
+/** Streams open on this replica per caller (organisation, actor). */
+const openStreams = new Map<string, number>();
 
 export function streamRoutes(deps: { db: Db; hub: EventHub | undefined; revocations: Revocations }) {
   const hub = () => {

@@ -82,3 +82,9 @@ export function eventsAfter(
     WHERE org_id = ${orgId} AND stream = ${stream} AND id > ${afterId}
     ORDER BY id LIMIT ${limit}`);
 }
+
+/** The newest event id of a stream (0 when it has none). */
+export function latestEventId(db: Queryable, orgId: string, stream: string): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ id: z.number().int() }))`
+    SELECT coalesce(max(id), 0)::int AS id FROM events WHERE org_id = ${orgId} AND stream = ${stream}`);
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotification } from '../../db/notify/notifications.js';
 import { assignSmsNumber } from '../../db/platform/organizations.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { openSse } from '../helpers/sse.js';
 
 // Issue 28: each test is the attack, made as the lowest role that could make it.
 let h: Harness;
@@ -398,5 +399,38 @@ describe('bail PII (item 9)', () => {
       h.call('GET', '/api/v1/bail/clients?search=noor.secret', { token }).then((r) => r.body.data.length);
     expect(await search(users.agent.token)).toBe(0);
     expect(await search(users.supervisor.token)).toBe(1);
+  });
+});
+
+describe('event streams with bounds (item 8, in part)', () => {
+  it('answers a client too far behind with a reset, not an endless replay, and caps streams per caller', async () => {
+    const { orgId, users } = await h.createOrg(['analyst']);
+    const token = users.analyst.token;
+    const ids = await h.db.anyFirst(sql.unsafe`
+      INSERT INTO events (org_id, stream, type, payload)
+      SELECT ${orgId}, 'alerts', 'alert_updated', jsonb_build_object('n', n) FROM generate_series(1, 1001) n
+      RETURNING id`);
+    const first = Math.min(...(ids as number[]));
+    const last = Math.max(...(ids as number[]));
+    const url = `${h.baseUrl}/api/v1/stream/alerts`;
+    const behind = openSse(url, { authorization: `Bearer ${token}`, 'last-event-id': String(first - 1) });
+    const reset = await eventually(async () => behind.events.find((e) => e.event === 'reset'));
+    expect(reset.id).toBe(String(last));
+    expect(behind.events.filter((e) => e.event === 'alert_updated')).toHaveLength(0);
+    // Within the bound the missed events are replayed as before.
+    const near = openSse(url, { authorization: `Bearer ${token}`, 'last-event-id': String(last - 3) });
+    const replayed = await eventually(async () => {
+      const got = near.events.filter((e) => e.event === 'alert_updated');
+      return got.length === 3 ? got : undefined;
+    });
+    expect(replayed.map((e) => e.id)).toEqual([last - 2, last - 1, last].map(String));
+
+    // Two are open; eight more fill this caller's ten; the eleventh is refused.
+    const more = Array.from({ length: 8 }, () => openSse(url, { authorization: `Bearer ${token}` }));
+    await Promise.all(more.map((s) => s.connected));
+    const refused = await h.call('GET', '/api/v1/stream/alerts', { token });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_streams');
+    await Promise.all([behind, near, ...more].map((s) => s.close()));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ServiceError, type Client } from '@temporalio/client';
 import { ConnectionError } from 'slonik';
 import type { MiddlewareHandler } from 'hono';
@@ -134,6 +135,13 @@ export type AppDeps = {
 
 export const API_BASE = '/api/v1';
 
+/** Whether two secrets match, in time that does not depend on where they differ. */
+const sameSecret = (given: string, expected: string) =>
+  timingSafeEqual(
+    createHash('sha256').update(given).digest(),
+    createHash('sha256').update(expected).digest(),
+  );
+
 /** Which dependency an error says is unreachable, if any: those answer 503, not 500. */
 function dependencyDown(err: unknown): string | undefined {
   if (err instanceof ConnectionError) return 'The database';
@@ -228,8 +236,12 @@ export function createApp(deps: AppDeps) {
   );
 
   app.get('/metrics', async (c) => {
-    // Open unless METRICS_TOKEN is set; then the scraper sends it as a bearer token.
-    if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
+    // Open unless METRICS_TOKEN is set (production requires it); then the scraper sends it as a
+    // bearer token, compared in constant time.
+    if (
+      config.METRICS_TOKEN &&
+      !sameSecret(c.req.header('authorization') ?? '', `Bearer ${config.METRICS_TOKEN}`)
+    ) {
       throw unauthorized('Send the metrics token as Authorization: Bearer <token>');
     }
     return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });

@@ -63,16 +63,18 @@ describe('config', () => {
     // Unset is production: keys alone are not enough.
     const bare = problems(keys);
     expect(bare.map((p) => p.split(':')[0])).toEqual([
+      'METRICS_TOKEN',
       'PUBLIC_URL',
       'EMAIL_PROVIDER',
       'SMS_PROVIDER',
       'PAYMENTS_PROVIDER',
     ]);
-    expect(problems({ ...keys, PUBLIC_URL: 'http://api.example.com' })[0]).toMatch(
+    expect(problems({ ...keys, PUBLIC_URL: 'http://api.example.com' })[1]).toMatch(
       /^PUBLIC_URL: must be the https/,
     );
     const ready = {
       ...keys,
+      METRICS_TOKEN: 'm'.repeat(32),
       PUBLIC_URL: 'https://api.example.com',
       EMAIL_PROVIDER: 'outbox',
       SMS_PROVIDER: 'outbox',

@@ -231,7 +231,7 @@ export function createApp(deps: AppDeps) {
   app.use(`${API_BASE}/*`, limitPerMinute(limits, 'ip', config.RATE_LIMIT_PER_IP ?? 1000, clientIp));
   app.on(
     'POST',
-    `${API_BASE}/auth/login`,
+    [`${API_BASE}/auth/login`, `${API_BASE}/auth/reset-password`],
     limitPerMinute(limits, 'login', config.RATE_LIMIT_LOGIN_PER_IP ?? 5, clientIp),
   );
 

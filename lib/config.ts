@@ -228,7 +228,8 @@ export function productionProblems(c: Config, env: Record<string, string | undef
     'DATABASE_URL',
   ] as const;
   for (const name of required) if (!c[name]) problems.push(`${name}: is required in production`);
-  if (!c.METRICS_TOKEN) problems.push('METRICS_TOKEN: is required in production (/metrics is otherwise open)');
+  if (!c.METRICS_TOKEN)
+    problems.push('METRICS_TOKEN: is required in production (/metrics is otherwise open)');
   if (!c.PUBLIC_URL?.startsWith('https://'))
     problems.push('PUBLIC_URL: must be the https address customers and providers reach in production');
   // A channel must be a real provider or be kept local on purpose, never by default.

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { logIn } from '../../commands/platform/log-in.js';
+import { completePasswordReset } from '../../commands/platform/passwords.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import type { SessionService } from '../auth/sessions.js';
@@ -53,6 +54,28 @@ const logout = createRoute({
 
 const INVALID_LOGIN = 'The email or password is wrong';
 
+const resetPassword = createRoute({
+  method: 'post',
+  path: '/auth/reset-password',
+  tags: ['auth'],
+  summary: 'Set a new password with the one-time token an admin started (POST /users/:id/password-reset)',
+  request: {
+    body: jsonBody(
+      z
+        .object({
+          token: z.string().min(1).max(200),
+          new_password: z.string().min(12, 'must be at least 12 characters').max(1024),
+        })
+        .strict(),
+    ),
+  },
+  responses: {
+    204: { description: 'Set: sign in with it' },
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
+});
+
 export function authRoutes(deps: { db: Db; sessions: SessionService }) {
   return newRouter()
     .openapi(login, async (c) => {
@@ -77,6 +100,13 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
         return user?.status === 'active' ? user : null;
       });
       return c.json(pair, 200);
+    })
+    .openapi(resetPassword, async (c) => {
+      const body = c.req.valid('json');
+      const user = await completePasswordReset(deps.db, body.token, body.new_password, c.get('requestId'));
+      if (!user)
+        throw unauthorized('The reset token is invalid, used or expired; ask an admin for a new one');
+      return c.body(null, 204);
     })
     .openapi(logout, async (c) => {
       await deps.sessions.logout(c.req.valid('json').refresh_token);

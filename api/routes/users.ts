@@ -18,6 +18,7 @@ import {
 import type { Revocations } from '../auth/revocations.js';
 import { createUser } from '../../commands/platform/create-user.js';
 import { changeUser, revokeUserAccess } from '../../commands/platform/user-access.js';
+import { changeOwnPassword, startPasswordReset } from '../../commands/platform/passwords.js';
 import { Email, Text } from '../schemas.js';
 
 export const UserSchema = users.userRow.openapi('User');
@@ -120,6 +121,36 @@ const revoke = securedRoute('users:write', {
   },
 });
 
+const NewPassword = z.string().min(12, 'must be at least 12 characters').max(1024);
+
+const changePassword = securedRoute('users:read', {
+  method: 'post',
+  path: '/me/password',
+  tags: ['users'],
+  summary: 'Change your own password: every session and access token of yours ends (sign in again)',
+  request: {
+    body: jsonBody(
+      z.object({ current_password: z.string().min(1).max(1024), new_password: NewPassword }).strict(),
+    ),
+  },
+  responses: { 204: { description: 'Changed' }, ...errorResponses },
+});
+
+const startReset = securedRoute('users:write', {
+  method: 'post',
+  path: '/users/{id}/password-reset',
+  tags: ['users'],
+  summary:
+    'Reset a colleague’s password: their sessions end now and a one-time token (an hour) lets them set a new one',
+  description:
+    'The token is shown once: hand it to the colleague, who sends it to POST /auth/reset-password with a new password. Their old password stops working at once.',
+  request: { params: IdParams },
+  responses: {
+    201: json(z.object({ reset_token: z.string(), expires_at: z.string() }), 'Started'),
+    ...errorResponses,
+  },
+});
+
 export function userRoutes(deps: { db: Db; revocations: Revocations }) {
   return newRouter()
     .openapi(me, (c) => {
@@ -153,6 +184,31 @@ export function userRoutes(deps: { db: Db; revocations: Revocations }) {
       const { user, apiKeyIds } = changed;
       deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version }, apiKeyIds });
       return c.json(user, 200);
+    })
+    .openapi(changePassword, async (c) => {
+      const p = c.get('principal');
+      if (p.actorType !== 'user')
+        throw new ApiError(403, 'forbidden', 'Only a signed-in user has a password');
+      const body = c.req.valid('json');
+      const user = await changeOwnPassword(
+        deps.db,
+        p.orgId,
+        p.actorId,
+        { current: body.current_password, next: body.new_password },
+        commandActor(c),
+      );
+      deps.revocations.noteRevoked({ user: { id: user.id, tokenVersion: user.token_version } });
+      return c.body(null, 204);
+    })
+    .openapi(startReset, async (c) => {
+      const r = await startPasswordReset(
+        deps.db,
+        c.get('principal').orgId,
+        c.req.valid('param').id,
+        commandActor(c),
+      );
+      deps.revocations.noteRevoked({ user: { id: r.user.id, tokenVersion: r.user.token_version } });
+      return c.json({ reset_token: r.token, expires_at: r.expiresAt }, 201);
     })
     .openapi(revoke, async (c) => {
       const result = await revokeUserAccess(

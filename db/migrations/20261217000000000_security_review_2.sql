@@ -60,7 +60,19 @@ CREATE TABLE inbound_sms (
   PRIMARY KEY (org_id, message_sid)
 );
 
+-- An admin's password reset for a colleague: a one-time token, stored as its hash.
+CREATE TABLE password_resets (
+  token_hash text PRIMARY KEY,
+  org_id uuid NOT NULL REFERENCES organizations (id),
+  user_id uuid NOT NULL REFERENCES users (id),
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX password_resets_user_idx ON password_resets (org_id, user_id) WHERE used_at IS NULL;
+
 -- Down Migration
+DROP TABLE password_resets;
 DROP TABLE inbound_sms;
 DROP TABLE sms_number_assignments;
 DROP INDEX api_keys_owner_idx;

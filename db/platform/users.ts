@@ -158,3 +158,52 @@ export function recentTokenRevocations(
     SELECT id, token_version, tokens_revoked_at FROM users
     WHERE tokens_revoked_at > ${since}::timestamptz ORDER BY tokens_revoked_at`);
 }
+
+export function getUserWithPassword(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<(UserRow & { password_hash: string }) | null> {
+  return db.maybeOne(sql.type(userRow.extend({ password_hash: z.string() }))`
+    SELECT ${columns}, password_hash FROM users WHERE org_id = ${orgId} AND id = ${id}`);
+}
+
+/** Sets a user's password hash and ends every access token issued so far (a revocation). */
+export function setPassword(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  passwordHash: string,
+): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(userRow)`
+    UPDATE users SET password_hash = ${passwordHash}, token_version = token_version + 1,
+      tokens_revoked_at = now(), updated_at = now()
+    WHERE org_id = ${orgId} AND id = ${id}
+    RETURNING ${columns}`);
+}
+
+/** A one-time reset token, stored as its hash; starting a new one ends the ones before. */
+export async function insertPasswordReset(
+  db: Queryable,
+  orgId: string,
+  userId: string,
+  tokenHash: string,
+  expiresAt: string,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE password_resets SET used_at = now() WHERE org_id = ${orgId} AND user_id = ${userId} AND used_at IS NULL`);
+  await db.query(sql.unsafe`
+    INSERT INTO password_resets (org_id, user_id, token_hash, expires_at)
+    VALUES (${orgId}, ${userId}, ${tokenHash}, ${expiresAt})`);
+}
+
+/** Spends a live reset token (once): whose it was, or null. */
+export function usePasswordReset(
+  db: Queryable,
+  tokenHash: string,
+): Promise<{ org_id: string; user_id: string } | null> {
+  return db.maybeOne(sql.type(z.object({ org_id: z.string(), user_id: z.string() }))`
+    UPDATE password_resets SET used_at = now()
+    WHERE token_hash = ${tokenHash} AND used_at IS NULL AND expires_at > now()
+    RETURNING org_id, user_id`);
+}

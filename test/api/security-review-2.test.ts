@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotification } from '../../db/notify/notifications.js';
 import { assignSmsNumber } from '../../db/platform/organizations.js';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js';
 import { openSse } from '../helpers/sse.js';
 
 // Issue 28: each test is the attack, made as the lowest role that could make it.
@@ -432,5 +432,43 @@ describe('event streams with bounds (item 8, in part)', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('too_many_streams');
     await Promise.all([behind, near, ...more].map((s) => s.close()));
+  });
+});
+
+describe('passwords (item 13)', () => {
+  it('lets a user change their own password and an admin reset a colleague’s, ending their sessions', async () => {
+    const { users } = await h.createOrg(['admin', 'analyst']);
+    const email = users.analyst.email;
+    const login = (password: string) => h.call('POST', '/api/v1/auth/login', { body: { email, password } });
+    const wrong = await h.call('POST', '/api/v1/me/password', {
+      token: users.analyst.token,
+      body: { current_password: 'not-my-password', new_password: 'a-brand-new-password' },
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details.issues[0].path).toBe('body.current_password');
+    const changed = await h.call('POST', '/api/v1/me/password', {
+      token: users.analyst.token,
+      body: { current_password: TEST_PASSWORD, new_password: 'a-brand-new-password' },
+    });
+    expect(changed.status).toBe(204);
+    expect((await h.call('GET', '/api/v1/me', { token: users.analyst.token })).status).toBe(401);
+    expect((await login(TEST_PASSWORD)).status).toBe(401);
+    expect((await login('a-brand-new-password')).status).toBe(200);
+
+    const started = await h.call('POST', `/api/v1/users/${users.analyst.id}/password-reset`, {
+      token: users.admin.token,
+    });
+    expect(started.status).toBe(201);
+    expect((await login('a-brand-new-password')).status).toBe(401);
+    const reset = (token: string) =>
+      h.call('POST', '/api/v1/auth/reset-password', { body: { token, new_password: 'chosen-after-reset' } });
+    expect((await reset(started.body.reset_token)).status).toBe(204);
+    expect((await reset(started.body.reset_token)).status).toBe(401); // once only
+    const fresh = await login('chosen-after-reset');
+    expect(fresh.status).toBe(200);
+    const denied = await h.call('POST', `/api/v1/users/${users.admin.id}/password-reset`, {
+      token: fresh.body.access_token,
+    });
+    expect(denied.status).toBe(403);
   });
 });

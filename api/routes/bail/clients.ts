@@ -183,10 +183,7 @@ export function bailClientRoutes(deps: { db: Db; cipher: FieldCipher }) {
       const p = c.get('principal');
       const q = c.req.valid('query');
       const rows = await clients.listBailClients(db, p.orgId, { ...q, searchEmail: allows(p, 'pii:read') });
-      const page = toPage(rows, q.limit, (r) => [
-        r.created_at,
-        r.customer_id,
-      ]);
+      const page = toPage(rows, q.limit, (r) => [r.created_at, r.customer_id]);
       const people = new Map(
         (
           await customers.getCustomers(

@@ -53,6 +53,27 @@ export async function exportCustomer(db: Queryable, orgId: string, customerId: s
       WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
     tables[table] = [...rows];
   }
+  // A bail client's bonds and what hangs off them: court dates, collateral, plans and their
+  // installments; payments and documents are keyed by the client directly.
+  const byClient = (table: string) => sql.fragment`
+    SELECT (to_jsonb(t) - 'org_id') AS row FROM ${sql.identifier([table])} t
+    WHERE org_id = ${orgId} AND client_id = ${customerId}`;
+  const byBond = (table: string) => sql.fragment`
+    SELECT (to_jsonb(t) - 'org_id') AS row FROM ${sql.identifier([table])} t
+    WHERE org_id = ${orgId} AND bond_id IN (SELECT id FROM bonds WHERE org_id = ${orgId} AND client_id = ${customerId})`;
+  const rowsOf = async (q: ReturnType<typeof byClient>) => [
+    ...(await db.anyFirst(sql.type(z.object({ row: z.record(z.unknown()) }))`${q}`)),
+  ];
+  tables.bonds = await rowsOf(byClient('bonds'));
+  tables.court_appearances = await rowsOf(byBond('court_appearances'));
+  tables.collateral = await rowsOf(byBond('collateral'));
+  tables.payment_plans = await rowsOf(byBond('payment_plans'));
+  tables.installments = await rowsOf(sql.fragment`
+    SELECT (to_jsonb(t) - 'org_id') AS row FROM installments t
+    WHERE org_id = ${orgId} AND plan_id IN (SELECT p.id FROM payment_plans p JOIN bonds b ON b.id = p.bond_id
+      WHERE p.org_id = ${orgId} AND b.client_id = ${customerId})`);
+  tables.payments = await rowsOf(byClient('payments'));
+  tables.documents = await rowsOf(byClient('documents'));
   return { customer: customer.row, ...tables };
 }
 
@@ -86,6 +107,14 @@ export async function eraseCustomer(db: Queryable, orgId: string, customerId: st
   // Bonds, court dates and payments are the agency's court records and stay; the contact does not.
   await db.query(sql.unsafe`
     UPDATE bail_clients SET emergency_contact = NULL WHERE org_id = ${orgId} AND customer_id = ${customerId}`);
+  // The documents they were to sign keep their state; who signed is no longer named.
+  await db.query(sql.unsafe`
+    UPDATE documents SET signer_name = '[erased]', signer_email = NULL
+    WHERE org_id = ${orgId} AND client_id = ${customerId} AND (signer_name IS NOT NULL OR signer_email IS NOT NULL)`);
+  // The live stream's history of them: what an event said goes, that it happened stays.
+  await db.query(sql.unsafe`
+    UPDATE events SET payload = jsonb_build_object('customer_id', ${customerId}::text, 'erased', true)
+    WHERE org_id = ${orgId} AND payload->>'customer_id' = ${customerId}::text`);
   await db.query(sql.unsafe`
     UPDATE customer_preferences SET email_enabled = false, sms_enabled = false
     WHERE org_id = ${orgId} AND customer_id = ${customerId}`);

@@ -472,3 +472,57 @@ describe('passwords (item 13)', () => {
     expect(denied.status).toBe(403);
   });
 });
+
+describe('GDPR reaches bail and the event stream (items 8, 9)', () => {
+  it('exports a bail client’s bonds, court dates, payments and documents, and erases signers and event payloads', async () => {
+    const { orgId, users } = await h.createOrg(['admin']);
+    const token = users.admin.token;
+    const client = await h.call('POST', '/api/v1/bail/clients', {
+      token,
+      body: { first_name: 'Gail', last_name: 'Privacy', email: 'gail@example.test' },
+    });
+    const customerId = client.body.id as string;
+    const bond = await h.call('POST', '/api/v1/bail/bonds', {
+      token,
+      body: {
+        bond_number: `G-${orgId.slice(0, 8)}`,
+        client_id: customerId,
+        amount: '1000.00',
+        premium: '100.00',
+        charges: [{ description: 'Theft' }],
+        indemnitors: [],
+        appearances: [
+          { scheduled_at: '2030-03-01T15:00:00Z', time_zone: 'America/Chicago', court_name: 'County Court' },
+        ],
+      },
+    });
+    expect(bond.status).toBe(201);
+    await h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/payments`, {
+      token,
+      body: { amount: '100.00', method: 'cash' },
+    });
+    const doc = await h.call('POST', `/api/v1/bail/bonds/${bond.body.id}/documents`, {
+      token,
+      body: { type: 'indemnity_agreement' },
+    });
+    expect(doc.status).toBe(201);
+    await h.db.query(sql.unsafe`
+      INSERT INTO events (org_id, stream, type, payload)
+      VALUES (${orgId}, 'bail', 'probe', ${sql.jsonb({ customer_id: customerId, name: 'Gail Privacy' })})`);
+
+    const exported = await h.call('GET', `/api/v1/customers/${customerId}/export`, { token });
+    expect(exported.status).toBe(200);
+    expect(exported.body.bonds).toHaveLength(1);
+    expect(exported.body.court_appearances).toHaveLength(1);
+    expect(exported.body.payments).toHaveLength(1);
+    expect(exported.body.documents[0]).toMatchObject({ signer_email: 'gail@example.test' });
+
+    expect((await h.call('POST', `/api/v1/customers/${customerId}/erase`, { token })).status).toBe(200);
+    const signer = await h.db.one(sql.unsafe`
+      SELECT signer_name, signer_email FROM documents WHERE org_id = ${orgId} AND id = ${doc.body.id}`);
+    expect(signer).toEqual({ signer_name: '[erased]', signer_email: null });
+    const payloads = await h.db.anyFirst(sql.unsafe`
+      SELECT payload FROM events WHERE org_id = ${orgId} AND payload->>'customer_id' = ${customerId}`);
+    expect(JSON.stringify(payloads)).not.toContain('Gail');
+  });
+});

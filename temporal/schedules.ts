@@ -25,6 +25,8 @@ export async function ensureSchedules(client: Client, prefix = ''): Promise<stri
   const schedules = [
     schedule('maintain-partitions', '1 day', 'maintainPartitions', 'platform'),
     schedule('audit-retention', '1 day', 'auditRetention', 'platform'),
+    // The event stream's table: replay reaches a day back, rows go after a week.
+    schedule('events-retention', '1 day', 'eventsRetention', 'platform'),
     schedule('notification-retention', '1 day', 'notificationRetention', 'notify'),
     // Re-seals fields still under a retired key; after a key change, the old key may go once it finds none.
     schedule('field-encryption', '1 day', 'rotateFieldEncryption', 'platform', [{}]),

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { NotFoundError } from 'slonik';
 import { enforceRetention } from '../../db/platform/audit.js';
+import { deleteOldEvents } from '../../db/platform/events.js';
 import * as checks from '../../db/platform/pipeline-checks.js';
 import { listOrganizationIds } from '../../db/platform/organizations.js';
 import type { Db } from '../../db/pool.js';
@@ -13,6 +14,9 @@ import { sweepPendingStarts } from '../../temporal/clients/pending-starts.js';
 
 /** Seven years, the usual bar for financial records. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 7 * 365;
+/** The stream's events are kept a week: replay reaches back a day, the rest is for operators. */
+export const EVENT_RETENTION_DAYS = 7;
+const EVENT_RETENTION_BATCH = 10_000;
 
 export type PlatformDeps = {
   db: Db;
@@ -54,6 +58,12 @@ export function createPlatformActivities({
     },
 
     /** Drops audit events past the retention period (AUDIT_RETENTION_DAYS). */
+    /** One batch of old stream events deleted; a full batch means there may be more. */
+    async enforceEventRetention(): Promise<{ deleted: number; more: boolean }> {
+      const deleted = await deleteOldEvents(db, EVENT_RETENTION_DAYS, EVENT_RETENTION_BATCH);
+      return { deleted, more: deleted === EVENT_RETENTION_BATCH };
+    },
+
     async enforceAuditRetention(): Promise<number> {
       return enforceRetention(db, auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS);
     },

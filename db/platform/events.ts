@@ -88,3 +88,14 @@ export function latestEventId(db: Queryable, orgId: string, stream: string): Pro
   return db.oneFirst(sql.type(z.object({ id: z.number().int() }))`
     SELECT coalesce(max(id), 0)::int AS id FROM events WHERE org_id = ${orgId} AND stream = ${stream}`);
 }
+
+/**
+ * Deletes a batch of events older than `days` (clients further behind than a day get `reset`
+ * anyway); answers how many went.
+ */
+export async function deleteOldEvents(db: Queryable, days: number, batch: number): Promise<number> {
+  const r = await db.query(sql.unsafe`
+    DELETE FROM events WHERE id IN (
+      SELECT id FROM events WHERE created_at < now() - make_interval(days => ${days}) ORDER BY id LIMIT ${batch})`);
+  return r.rowCount;
+}

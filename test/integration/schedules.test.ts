@@ -148,3 +148,28 @@ describe('notification retention (issue 14, item 6)', () => {
     expect(inbox.body.data.map((n: { id: string }) => n.id)).toEqual([recent]);
   });
 });
+
+describe('events retention (issue 28 item 8)', () => {
+  it('deletes the stream’s events older than a week, daily', async () => {
+    const org = await h.createOrg(['admin']);
+    const insert = (age: string) =>
+      h.db.oneFirst(sql.unsafe`
+        INSERT INTO events (org_id, stream, type, payload, created_at)
+        VALUES (${org.orgId}, 'alerts', 'retention_probe', '{}'::jsonb, now() - ${age}::interval) RETURNING id`);
+    const old = await insert('8 days');
+    const recent = await insert('1 day');
+    const ids = await ensureSchedules(h.temporal, h.prefix);
+    expect(ids).toContain(`${h.prefix}events-retention`);
+    const workflowId = `${h.prefix}events-retention-now`;
+    const result = await h.temporal.workflow.execute('eventsRetention', {
+      taskQueue: `${h.prefix}platform`,
+      workflowId,
+    });
+    expect(result).toEqual({ deleted: expect.any(Number) });
+    recordHistory(workflowId, 'events-retention.v1');
+    const left = await h.db.anyFirst(sql.unsafe`
+      SELECT id FROM events WHERE org_id = ${org.orgId} AND type = 'retention_probe'`);
+    expect(left).toEqual([recent]);
+    expect(left).not.toContain(old);
+  });
+});

@@ -5,6 +5,7 @@ const {
   ensureTransactionPartitions,
   ensureInteractionPartitions,
   enforceAuditRetention,
+  enforceEventRetention,
   startPendingWorkflows: startPendingWorkflows_,
 } = proxyActivities<ReturnType<typeof createPlatformActivities>>({
   startToCloseTimeout: '5 minutes',
@@ -19,6 +20,20 @@ export async function maintainPartitions(): Promise<{ created: number }> {
   let created = await ensureTransactionPartitions({ monthsAhead: 3 });
   if (patched('interaction-partitions')) created += await ensureInteractionPartitions({ monthsAhead: 3 });
   return { created };
+}
+
+/**
+ * Deletes the stream's events older than a week, in batches (at most 100 a run; a backlog goes
+ * over the following days); run daily by the `events-retention` schedule.
+ */
+export async function eventsRetention(): Promise<{ deleted: number }> {
+  let deleted = 0;
+  for (let i = 0; i < 100; i++) {
+    const r = await enforceEventRetention();
+    deleted += r.deleted;
+    if (!r.more) break;
+  }
+  return { deleted };
 }
 
 /** Deletes audit events past their retention period; run daily by the `audit-retention` schedule. */

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bailEvent, notifyBondParties } from '../../commands/bail/bond-parties.js';
 import { settleUnansweredCharges } from '../../commands/bail/charge-card.js';
@@ -19,7 +19,7 @@ import { dispatchStarts } from '../../temporal/clients/pending-starts.js';
 import { courtDateText } from '../../workflows/bail/court-schedule.js';
 import type { Actor } from '../../workflows/platform/actor.js';
 import { localESign, localPayments } from './providers/local.js';
-import type { ESignProvider, PaymentProvider } from './providers/types.js';
+import { PaymentsDisabledError, type ESignProvider, type PaymentProvider } from './providers/types.js';
 import type { BailActivities } from './types.js';
 
 export type BailDeps = {
@@ -197,7 +197,14 @@ export function createBailActivities(deps: BailDeps): BailActivities {
     },
 
     chargeInstallment: ({ orgId, planId, installmentId, attempt }) =>
-      chargeInstallment(db, payments, orgId, { planId, installmentId, attempt }, actor()),
+      chargeInstallment(db, payments, orgId, { planId, installmentId, attempt }, actor()).catch(
+        (err: unknown) => {
+          // PAYMENTS_PROVIDER=manual: no retry will charge the card; the plan's run hears it once.
+          if (err instanceof PaymentsDisabledError)
+            throw ApplicationFailure.nonRetryable(err.message, 'PaymentsDisabled');
+          throw err;
+        },
+      ),
 
     settleUnansweredCharges: ({ olderThanSeconds }) =>
       settleUnansweredCharges(db, payments, { olderThanSeconds }),

@@ -58,7 +58,7 @@ describe('a worker killed during triage', () => {
         AND payload->>'action' = 'card_frozen'`);
     expect(freezeEvents).toBe(2);
     expect((await h.call('GET', `/api/v1/cards/${fixture.card.id}`, { token })).body.status).toBe('frozen');
-  });
+  }, 180_000); // a worker started twice, each bundling its workflows, then a triage: past the 60 s default on a busy box
 
   it('killed mid-burst, loses and duplicates nothing: one alert, one triage, one freeze, one contact', async () => {
     const { orgId, users } = await h.createOrg(['analyst']);

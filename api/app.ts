@@ -24,6 +24,7 @@ import { createAuthenticator } from './middleware/auth.js';
 import { redactUrl, requestContext } from './middleware/request-context.js';
 import { Revocations } from './auth/revocations.js';
 import { codecRoutes } from './routes/codec.js';
+import { consoleRoutes } from './console.js';
 import { docsRoutes } from './docs.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { newRouter } from './router.js';
@@ -131,6 +132,8 @@ export type AppDeps = {
   log: Logger;
   /** Serves the SSE streams; without it they answer 503. */
   hub?: EventHub;
+  /** The built console (web/dist), served at /; without it, / is the API's 404. */
+  consoleDir?: string | undefined;
 };
 
 export const API_BASE = '/api/v1';
@@ -247,7 +250,16 @@ export function createApp(deps: AppDeps) {
     return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
   app.route('/', healthRoutes({ db, temporal: deps.temporal }));
-  app.route(API_BASE, authRoutes({ db, sessions }));
+  app.route(
+    API_BASE,
+    authRoutes({
+      db,
+      sessions,
+      secureCookies: config.NODE_ENV === 'production',
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      trustedOrigins: [...config.CORS_ORIGINS, ...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [])],
+    }),
+  );
   app.route(API_BASE, userRoutes({ db, revocations }));
   app.route(API_BASE, organizationRoutes({ db, sharedSmsNumber: config.TWILIO_FROM }));
   app.route(API_BASE, apiKeyRoutes({ db, revocations }));
@@ -354,6 +366,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.route('/', docsRoutes(`${API_BASE}/openapi.json`));
+  if (deps.consoleDir) app.route('/', consoleRoutes(deps.consoleDir));
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {

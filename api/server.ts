@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     log,
     hub,
     codec: codecs[0],
+    consoleDir: path.resolve(config.CONSOLE_DIR),
   });
   const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) =>
     log.info(`API listening on http://${info.address}:${info.port}`),

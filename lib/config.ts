@@ -25,6 +25,8 @@ export const configSchema = z
     API_HOST: z.string().min(1).default('0.0.0.0'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.string().url().optional(),
+    /** The built console the API serves at / (npm run build:web writes it). */
+    CONSOLE_DIR: z.string().min(1).default('web/dist'),
     /** The customer-facing app; emails' buttons lead there (/accounts/<id>, /goals/<id>, …). Unset: no button. */
     APP_URL: z.string().url().optional(),
     DATABASE_URL: z

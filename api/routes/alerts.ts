@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { addCaseNote } from '../../commands/triage/add-case-note.js';
 import { assignAlert } from '../../commands/triage/assign-alert.js';
+import { takeNextAlert } from '../../commands/triage/take-next-alert.js';
+import { getUser } from '../../db/platform/users.js';
 import { resolveAlert } from '../../commands/triage/resolve-alert.js';
 import { agentRunRow, listRuns } from '../../db/triage/agent-runs.js';
 import * as alerts from '../../db/triage/alerts.js';
@@ -15,7 +17,7 @@ import { AGENT_IDS, AGENTS } from '../../workflows/triage/agents.js';
 import { triageWorkflowId } from '../../workflows/triage/ids.js';
 import { planAgents, PlanError } from '../../workflows/triage/planner.js';
 import { principalActor } from '../audit.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, unprocessable } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { CaseSchema } from './cases.js';
 import {
@@ -119,6 +121,37 @@ const routes = {
       body: jsonBody(z.object({ agent: Text(100) }).strict()),
     },
     responses: { 200: json(AlertSchema, 'Assigned'), ...conflictResponses, ...errorResponses },
+  }),
+  takeNext: securedRoute('alerts:write', {
+    method: 'post',
+    path: '/alerts/take-next',
+    tags,
+    summary:
+      'Assign yourself the oldest unassigned open alert of the highest priority (concurrent callers get different alerts)',
+    request: {
+      headers: IdempotencyHeaders,
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                agent: Text(100)
+                  .optional()
+                  .openapi({ description: "Whom to assign: a user's own email by default; an API key must say" }),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(
+        z.object({ alert: AlertSchema.nullable() }),
+        'The alert now assigned to you; null when no unassigned open alert waits',
+      ),
+      ...errorResponses,
+    },
   }),
   resolve: securedRoute('alerts:write', {
     method: 'post',
@@ -264,6 +297,21 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
         },
       );
       return c.json(r.body as z.infer<typeof AlertSchema>, 200);
+    })
+    .openapi(routes.takeNext, async (c) => {
+      const p = c.get('principal');
+      const agent =
+        c.req.valid('json').agent ??
+        (p.actorType === 'user' ? (await getUser(db, p.orgId, p.actorId))?.email : undefined);
+      if (!agent)
+        throw unprocessable([
+          { path: 'body.agent', message: 'an API key names whom to assign', code: 'required' },
+        ]);
+      const r = await idempotent(db, c, { action: 'alert.take_next' }, { agent }, async (key) => {
+        const alert = await takeNextAlert(db, p.orgId, { agent, actor: principalActor(p), key });
+        return { status: 200, body: { alert: alert && alerts.alertView(alert) } };
+      });
+      return c.json(r.body as { alert: z.infer<typeof AlertSchema> | null }, 200);
     })
     .openapi(routes.resolve, async (c) => {
       const p = c.get('principal');

@@ -4,10 +4,20 @@ import { completePasswordReset } from '../../commands/platform/passwords.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import type { SessionService } from '../auth/sessions.js';
-import { unauthorized } from '../errors.js';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../env.js';
+import { forbidden, unauthorized } from '../errors.js';
 import { errorResponses, json, jsonBody, newRouter } from '../router.js';
 import { UserSchema } from './users.js';
 import { Email } from '../schemas.js';
+
+/**
+ * The refresh token's cookie, for the console: httpOnly (no script reads it), SameSite=Strict and
+ * scoped to the auth paths (no other request carries it), Secure in production.
+ */
+export const REFRESH_COOKIE = 'sentinel_refresh';
+const COOKIE_PATH = '/api/v1/auth';
 
 const TokenPairSchema = z
   .object({
@@ -32,15 +42,25 @@ const login = createRoute({
   },
 });
 
+/** A body that browsers leave out: their refresh token travels in the httpOnly cookie instead. */
+const OptionalRefreshBody = {
+  required: false,
+  content: {
+    'application/json': { schema: z.object({ refresh_token: z.string().min(1).max(200).optional() }) },
+  },
+};
+
 const refresh = createRoute({
   method: 'post',
   path: '/auth/refresh',
   tags: ['auth'],
-  request: { body: jsonBody(z.object({ refresh_token: z.string().min(1).max(200) })) },
+  summary: `The token from the body, else from the ${REFRESH_COOKIE} cookie (which login sets; a cookie refresh must come from the console's origin)`,
+  request: { body: OptionalRefreshBody },
   responses: {
     200: json(TokenPairSchema, 'A new token pair'),
     400: errorResponses[400],
     401: errorResponses[401],
+    403: errorResponses[403],
   },
 });
 
@@ -48,8 +68,9 @@ const logout = createRoute({
   method: 'post',
   path: '/auth/logout',
   tags: ['auth'],
-  request: { body: jsonBody(z.object({ refresh_token: z.string().min(1).max(200) })) },
-  responses: { 204: { description: 'Signed out' }, 400: errorResponses[400] },
+  summary: 'Ends the session of the token in the body or the cookie, and clears the cookie',
+  request: { body: OptionalRefreshBody },
+  responses: { 204: { description: 'Signed out' }, 400: errorResponses[400], 403: errorResponses[403] },
 });
 
 const INVALID_LOGIN = 'The email or password is wrong';
@@ -76,7 +97,33 @@ const resetPassword = createRoute({
   },
 });
 
-export function authRoutes(deps: { db: Db; sessions: SessionService }) {
+export function authRoutes(deps: {
+  db: Db;
+  sessions: SessionService;
+  /** Secure cookies (production) */
+  secureCookies: boolean;
+  refreshTtlSeconds: number;
+  /** Origins besides the server's own that may refresh by cookie (CORS_ORIGINS, PUBLIC_URL). */
+  trustedOrigins: readonly string[];
+}) {
+  const setRefreshCookie = (c: Context<AppEnv>, token: string) =>
+    setCookie(c, REFRESH_COOKIE, token, {
+      httpOnly: true,
+      secure: deps.secureCookies,
+      sameSite: 'Strict',
+      path: COOKIE_PATH,
+      maxAge: deps.refreshTtlSeconds,
+    });
+  /** The body's token, else the cookie's from a page of ours (SameSite aside, Origin must be ours). */
+  const presentedToken = (c: Context<AppEnv>, body: { refresh_token?: string | undefined }) => {
+    if (body.refresh_token) return body.refresh_token;
+    const cookie = getCookie(c, REFRESH_COOKIE);
+    if (!cookie) return undefined;
+    const origin = c.req.header('origin');
+    if (!origin || (origin !== new URL(c.req.url).origin && !deps.trustedOrigins.includes(origin)))
+      throw forbidden('A cookie session is used only from the console’s own origin');
+    return cookie;
+  };
   return newRouter()
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid('json');
@@ -91,14 +138,18 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
       }
       const user = login.user;
       const pair = await deps.sessions.issue(user);
+      setRefreshCookie(c, pair.refresh_token);
       const { password_hash: _hash, ...publicUser } = user;
       return c.json({ ...pair, user: publicUser }, 200);
     })
     .openapi(refresh, async (c) => {
-      const pair = await deps.sessions.refresh(c.req.valid('json').refresh_token, async (orgId, userId) => {
+      const token = presentedToken(c, c.req.valid('json'));
+      if (!token) throw unauthorized('Send refresh_token, or sign in first');
+      const pair = await deps.sessions.refresh(token, async (orgId, userId) => {
         const user = await users.getUser(deps.db, orgId, userId);
         return user?.status === 'active' ? user : null;
       });
+      setRefreshCookie(c, pair.refresh_token);
       return c.json(pair, 200);
     })
     .openapi(resetPassword, async (c) => {
@@ -109,7 +160,9 @@ export function authRoutes(deps: { db: Db; sessions: SessionService }) {
       return c.body(null, 204);
     })
     .openapi(logout, async (c) => {
-      await deps.sessions.logout(c.req.valid('json').refresh_token);
+      const token = presentedToken(c, c.req.valid('json'));
+      if (token) await deps.sessions.logout(token);
+      deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: deps.secureCookies });
       return c.body(null, 204);
     });
 }

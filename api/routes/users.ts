@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
 import { pageQuerySchema, toPage } from '../../lib/pagination.js';
-import { ROLES } from '../../lib/roles.js';
+import { allows, PERMISSIONS, ROLES } from '../../lib/roles.js';
 import { commandActor } from '../audit.js';
 import { ApiError, notFound } from '../errors.js';
 import {
@@ -35,6 +35,11 @@ const me = securedRoute('users:read', {
         actor_id: z.string(),
         org_id: z.string(),
         role: z.enum(ROLES),
+        /** A user's; null for an API key. */
+        email: z.string().nullable(),
+        name: z.string().nullable(),
+        /** What the caller may do: clients show only the actions it allows (the API still checks). */
+        permissions: z.array(z.enum(PERMISSIONS)),
       }),
       'Caller',
     ),
@@ -153,9 +158,22 @@ const startReset = securedRoute('users:write', {
 
 export function userRoutes(deps: { db: Db; revocations: Revocations }) {
   return newRouter()
-    .openapi(me, (c) => {
+    .openapi(me, async (c) => {
       const p = c.get('principal');
-      return c.json({ actor_type: p.actorType, actor_id: p.actorId, org_id: p.orgId, role: p.role }, 200);
+      const user = p.actorType === 'user' ? await users.getUser(deps.db, p.orgId, p.actorId) : null;
+      const permissions = PERMISSIONS.filter((perm) => allows(p, perm));
+      return c.json(
+        {
+          actor_type: p.actorType,
+          actor_id: p.actorId,
+          org_id: p.orgId,
+          role: p.role,
+          email: user?.email ?? null,
+          name: user?.name ?? null,
+          permissions,
+        },
+        200,
+      );
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');

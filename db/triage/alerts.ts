@@ -215,6 +215,16 @@ export function assignAlert(
     WHERE org_id = ${orgId} AND id = ${id} AND status = ANY(${from('assigned')}) RETURNING ${columns}`);
 }
 
+/**
+ * The oldest open, unassigned alert of the highest priority, locked for this transaction; alerts
+ * another transaction holds are skipped, so two analysts taking at once get different alerts.
+ */
+export function lockNextUnassigned(db: Queryable, orgId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM alerts WHERE org_id = ${orgId} AND status = 'open' AND assigned_agent IS NULL
+    ORDER BY priority_rank DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`);
+}
+
 /** Resolves an unresolved alert; null when already resolved or closed. */
 export function resolveAlert(
   db: Queryable,

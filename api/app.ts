@@ -138,6 +138,21 @@ export type AppDeps = {
 
 export const API_BASE = '/api/v1';
 
+/** The OpenAPI document's header (served at /api/v1/openapi.json; scripts/gen-web-api.ts reads it too). */
+export const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Sentinel API',
+    version: '1',
+    description:
+      'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }. ' +
+      'A 400 is input this document refuses, with the field paths; text never holds U+0000. A 422 is ' +
+      'input this document allows that names a record your organisation does not have, or that ' +
+      'cannot be processed now (details name the fields). A method a path does not declare is a 405 ' +
+      'with Allow.',
+  },
+};
+
 /** Whether two secrets match, in time that does not depend on where they differ. */
 const sameSecret = (given: string, expected: string) =>
   timingSafeEqual(
@@ -257,7 +272,10 @@ export function createApp(deps: AppDeps) {
       sessions,
       secureCookies: config.NODE_ENV === 'production',
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      trustedOrigins: [...config.CORS_ORIGINS, ...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [])],
+      trustedOrigins: [
+        ...config.CORS_ORIGINS,
+        ...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []),
+      ],
     }),
   );
   app.route(API_BASE, userRoutes({ db, revocations }));
@@ -352,19 +370,7 @@ export function createApp(deps: AppDeps) {
     in: 'header',
     name: 'X-API-Key',
   });
-  app.doc31(`${API_BASE}/openapi.json`, {
-    openapi: '3.1.0',
-    info: {
-      title: 'Sentinel API',
-      version: '1',
-      description:
-        'Fintech operations on Temporal. Errors: { error: { code, message, details?, requestId } }. ' +
-        'A 400 is input this document refuses, with the field paths; text never holds U+0000. A 422 is ' +
-        'input this document allows that names a record your organisation does not have, or that ' +
-        'cannot be processed now (details name the fields). A method a path does not declare is a 405 ' +
-        'with Allow.',
-    },
-  });
+  app.doc31(`${API_BASE}/openapi.json`, OPENAPI_CONFIG);
   app.route('/', docsRoutes(`${API_BASE}/openapi.json`));
   if (deps.consoleDir) app.route('/', consoleRoutes(deps.consoleDir));
 

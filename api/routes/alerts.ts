@@ -31,7 +31,7 @@ import {
   pageWithTotalSchema,
   securedRoute,
 } from '../router.js';
-import { Chars, Text } from '../schemas.js';
+import { Chars, IsoDateTime, Text } from '../schemas.js';
 
 const AlertSchema = alerts.alertRow.omit({ org_id: true, priority_rank: true }).openapi('Alert');
 
@@ -66,6 +66,9 @@ const routes = {
         assigned_agent: Chars(100).optional(),
         alert_type: Chars(50).optional(),
         customer_id: z.string().uuid().optional(),
+        /** Raised before this time: a queue's "older than". */
+        created_before: IsoDateTime.optional(),
+        created_after: IsoDateTime.optional(),
         ...includeTotalQuery,
       }),
     },
@@ -138,7 +141,9 @@ const routes = {
               .object({
                 agent: Text(100)
                   .optional()
-                  .openapi({ description: "Whom to assign: a user's own email by default; an API key must say" }),
+                  .openapi({
+                    description: "Whom to assign: a user's own email by default; an API key must say",
+                  }),
               })
               .strict(),
           },

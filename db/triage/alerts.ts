@@ -29,11 +29,41 @@ export const alertRow = z.object({
   resolved_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  customer_name: z.string().nullable(),
 });
 export type AlertRow = z.infer<typeof alertRow>;
 
-const columns = sql.fragment`id, org_id, customer_id, transaction_id, card_id, alert_type, priority, priority_rank,
-  title, description, data, status, assigned_agent, resolution, actions_taken, resolved_at, created_at, updated_at`;
+const COLUMN_NAMES = [
+  'id',
+  'org_id',
+  'customer_id',
+  'transaction_id',
+  'card_id',
+  'alert_type',
+  'priority',
+  'priority_rank',
+  'title',
+  'description',
+  'data',
+  'status',
+  'assigned_agent',
+  'resolution',
+  'actions_taken',
+  'resolved_at',
+  'created_at',
+  'updated_at',
+];
+/** An alert's columns and its customer's name (a queue names whom each alert is about), of `alias`. */
+const columnsOf = (alias: string) =>
+  sql.join(
+    [
+      ...COLUMN_NAMES.map((c) => sql.identifier([alias, c])),
+      sql.fragment`(SELECT concat_ws(' ', cu.first_name, cu.last_name) FROM customers cu
+        WHERE cu.org_id = ${sql.identifier([alias, 'org_id'])} AND cu.id = ${sql.identifier([alias, 'customer_id'])}) AS customer_name`,
+    ],
+    sql.fragment`, `,
+  );
+const columns = columnsOf('alerts');
 
 /** Raises an alert once per dedup key; returns it and whether this call created it. */
 export async function raiseAlert(
@@ -68,7 +98,7 @@ export async function openAlertsForCustomers(
 ): Promise<Map<string, OpenAlertRow>> {
   if (!customerIds.length) return new Map();
   const rows = await db.any(sql.type(openAlertRow)`
-    SELECT ${columns},
+    SELECT ${columnsOf('a')},
       (SELECT k.id FROM cases k WHERE k.org_id = a.org_id AND k.alert_id = a.id AND k.status <> 'closed') AS case_id
     FROM alerts a
     WHERE a.org_id = ${orgId} AND a.customer_id = ANY(${sql.array([...customerIds], 'uuid')})
@@ -123,29 +153,7 @@ export async function updateAlertEvidence(
   const rows = await db.any(sql.type(alertRow)`
     UPDATE alerts a SET priority = u.priority, data = u.data, updated_at = now()
     FROM jsonb_to_recordset(${sql.jsonb(list as never)}) AS u(id uuid, priority text, data jsonb)
-    WHERE a.org_id = ${orgId} AND a.id = u.id RETURNING ${sql.join(
-      [
-        'id',
-        'org_id',
-        'customer_id',
-        'transaction_id',
-        'card_id',
-        'alert_type',
-        'priority',
-        'priority_rank',
-        'title',
-        'description',
-        'data',
-        'status',
-        'assigned_agent',
-        'resolution',
-        'actions_taken',
-        'resolved_at',
-        'created_at',
-        'updated_at',
-      ].map((c) => sql.identifier(['a', c])),
-      sql.fragment`, `,
-    )}`);
+    WHERE a.org_id = ${orgId} AND a.id = u.id RETURNING ${columnsOf('a')}`);
   const raised = list.filter((a) => a.raised).map((a) => ({ id: a.id, priority: a.priority }));
   if (!raised.length) return rows;
   await db.query(sql.unsafe`
@@ -173,6 +181,8 @@ export type AlertFilter = {
   assigned_agent?: string | undefined;
   alert_type?: string | undefined;
   customer_id?: string | undefined;
+  created_before?: string | undefined;
+  created_after?: string | undefined;
 };
 
 function alertWhere(orgId: string, f: AlertFilter) {
@@ -182,6 +192,8 @@ function alertWhere(orgId: string, f: AlertFilter) {
   if (f.assigned_agent) where.push(sql.fragment`assigned_agent = ${f.assigned_agent}`);
   if (f.alert_type) where.push(sql.fragment`alert_type = ${f.alert_type}`);
   if (f.customer_id) where.push(sql.fragment`customer_id = ${f.customer_id}`);
+  if (f.created_before) where.push(sql.fragment`created_at < ${f.created_before}::timestamptz`);
+  if (f.created_after) where.push(sql.fragment`created_at >= ${f.created_after}::timestamptz`);
   return where;
 }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -111,6 +112,8 @@ export async function startHarness(
     // TEST_LOG_LEVEL=error shows why a request failed (quiet by default)
     log: opts.log ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     codec: opts.payloadCodec,
+    // The built console (npm test builds it first): served at / as in production.
+    consoleDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

@@ -5,7 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --ignore-scripts=false
 COPY . .
-RUN npm run build
+RUN npm run build && npm run build:web
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -13,6 +13,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY db/migrations ./db/migrations
 USER node
 EXPOSE 3000

@@ -35,7 +35,7 @@ const NODE_BUILTINS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', '.tools', 'coverage'] },
+  { ignores: ['node_modules', '**/dist', '.data', '.tools', 'coverage', 'web/src/lib/api-schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -43,11 +43,14 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
  */
 export function consoleRoutes(dir: string) {
   const index = path.join(dir, 'index.html');
-  let page: string | undefined;
+  let page: { body: string; mtimeMs: number } | undefined;
   const html = () => {
-    // Read once it exists: a console built after the server started is served without a restart.
-    if (page === undefined && fs.existsSync(index)) page = fs.readFileSync(index, 'utf8');
-    return page;
+    // Cached while the file is unchanged: a rebuild (npm run build:web) is served without a restart.
+    const stat = fs.statSync(index, { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    if (page?.mtimeMs !== stat.mtimeMs)
+      page = { body: fs.readFileSync(index, 'utf8'), mtimeMs: stat.mtimeMs };
+    return page.body;
   };
   const app = newRouter();
   app.get(

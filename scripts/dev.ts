@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Sentinel is running.',
+    `  Console      ${apiUrl}/`,
     `  API          ${apiUrl}/api/v1`,
     `  API docs     ${apiUrl}/docs`,
     `  Health       ${apiUrl}/health/ready`,

@@ -139,11 +139,9 @@ const routes = {
           'application/json': {
             schema: z
               .object({
-                agent: Text(100)
-                  .optional()
-                  .openapi({
-                    description: "Whom to assign: a user's own email by default; an API key must say",
-                  }),
+                agent: Text(100).optional().openapi({
+                  description: "Whom to assign: a user's own email by default; an API key must say",
+                }),
               })
               .strict(),
           },

@@ -18,6 +18,11 @@ import { Email } from '../schemas.js';
  */
 export const REFRESH_COOKIE = 'sentinel_refresh';
 const COOKIE_PATH = '/api/v1/auth';
+/**
+ * Readable by the page and secret-free: it says a session cookie exists, so a console opened while
+ * signed out does not ask for a refresh it would be refused (a 401 in the browser's console).
+ */
+export const SESSION_HINT_COOKIE = 'sentinel_session';
 
 const TokenPairSchema = z
   .object({
@@ -106,14 +111,11 @@ export function authRoutes(deps: {
   /** Origins besides the server's own that may refresh by cookie (CORS_ORIGINS, PUBLIC_URL). */
   trustedOrigins: readonly string[];
 }) {
-  const setRefreshCookie = (c: Context<AppEnv>, token: string) =>
-    setCookie(c, REFRESH_COOKIE, token, {
-      httpOnly: true,
-      secure: deps.secureCookies,
-      sameSite: 'Strict',
-      path: COOKIE_PATH,
-      maxAge: deps.refreshTtlSeconds,
-    });
+  const setRefreshCookie = (c: Context<AppEnv>, token: string) => {
+    const options = { secure: deps.secureCookies, sameSite: 'Strict', maxAge: deps.refreshTtlSeconds } as const;
+    setCookie(c, REFRESH_COOKIE, token, { ...options, httpOnly: true, path: COOKIE_PATH });
+    setCookie(c, SESSION_HINT_COOKIE, '1', { ...options, path: '/' });
+  };
   /** The body's token, else the cookie's from a page of ours (SameSite aside, Origin must be ours). */
   const presentedToken = (c: Context<AppEnv>, body: { refresh_token?: string | undefined }) => {
     if (body.refresh_token) return body.refresh_token;
@@ -163,6 +165,7 @@ export function authRoutes(deps: {
       const token = presentedToken(c, c.req.valid('json'));
       if (token) await deps.sessions.logout(token);
       deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: deps.secureCookies });
+      deleteCookie(c, SESSION_HINT_COOKIE, { path: '/', secure: deps.secureCookies });
       return c.body(null, 204);
     });
 }

@@ -44,9 +44,17 @@ export const accessToken = () => access?.token ?? null;
 
 let refreshing: Promise<boolean> | null = null;
 
+const HINT = 'sentinel_session';
+/** Whether the server said a session cookie exists (a readable flag beside the httpOnly token). */
+const hasSession = () => document.cookie.split('; ').some((c) => c.startsWith(`${HINT}=`));
+
 /** Renews the access token through the cookie; false when there is no session to renew. */
 export function refresh(): Promise<boolean> {
   const run = async () => {
+    if (!hasSession()) {
+      setAccess(null);
+      return false;
+    }
     const res = await fetch(`${API_BASE}/auth/refresh`, {
       method: 'POST',
       credentials: 'same-origin',
@@ -54,6 +62,7 @@ export function refresh(): Promise<boolean> {
       body: '{}',
     });
     if (!res.ok) {
+      document.cookie = `${HINT}=; Max-Age=0; Path=/; SameSite=Strict`;
       setAccess(null);
       return false;
     }

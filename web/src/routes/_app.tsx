@@ -104,6 +104,7 @@ function Shell() {
               aria-hidden
             />
             <Input
+              type="search"
               aria-label="Search customers by name or external id, or an alert by id"
               placeholder="Search customers, or an alert id…"
               className="max-w-md pl-8"

@@ -10,7 +10,7 @@ import { client, idempotencyKey, unwrap, type Schemas } from '@/lib/api';
 import { onAlertEvent } from '@/lib/live';
 import { can, meQuery } from '@/lib/session';
 import { useStream } from '@/lib/stream';
-import { age, cn, dateTime, money } from '@/lib/utils';
+import { age, cn, dateTime, field, money, text } from '@/lib/utils';
 import { alertsRoute, PRIORITY_VARIANT } from './alerts';
 
 /** The triage drawer: an alert's evidence, its agents as they run, its timeline, and what to do. */
@@ -125,10 +125,7 @@ function Detail({ alert, triage }: { alert: AlertDetail; triage: Schemas['Triage
           Evidence
         </h3>
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
-          <Fact
-            label="Risk score"
-            value={alert.data.risk_score != null ? String(alert.data.risk_score) : '—'}
-          />
+          <Fact label="Risk score" value={text(alert.data.risk_score, '—')} />
           <Fact label="Amount" value={money(alert.data.amount, alert.data.currency)} />
           <Fact
             label="Transactions"
@@ -183,15 +180,14 @@ function Agents({ triage }: { triage: Schemas['Triage'] | undefined }) {
       {triage.batches.length === 0 ? (
         <p className="text-sm text-slate-600">No triage has run for this alert.</p>
       ) : (
-        <ol className="flex flex-wrap items-stretch gap-2" aria-label="Agent batches in order">
+        <ol
+          className="flex flex-col gap-2"
+          aria-label="Agent steps in order: each starts when the one before it is done"
+        >
           {triage.batches.map((batch, i) => (
-            <li key={i} className="flex items-center gap-2">
-              {i > 0 && (
-                <span aria-hidden className="text-slate-400">
-                  →
-                </span>
-              )}
-              <ul className="flex flex-col gap-2">
+            <li key={i} className="flex items-start gap-3">
+              <span className="mt-2 w-12 shrink-0 text-xs text-slate-600">Step {i + 1}</span>
+              <ul className="grid flex-1 gap-2 sm:grid-cols-2">
                 {batch.map((name) => {
                   const run = byName.get(name);
                   const status = run?.status ?? 'pending';
@@ -201,12 +197,14 @@ function Agents({ triage }: { triage: Schemas['Triage'] | undefined }) {
                       data-testid="agent"
                       data-agent={name}
                       data-status={status}
-                      className={cn('min-w-36 rounded-md border px-3 py-2 text-xs', STATUS_STYLE[status])}
+                      className={cn('rounded-md border px-3 py-2 text-xs', STATUS_STYLE[status])}
                     >
-                      <div className="font-semibold">{name.replaceAll('_', ' ')}</div>
-                      <div>
-                        {status}
-                        {run?.duration_ms != null && ` · ${(run.duration_ms / 1000).toFixed(1)} s`}
+                      <div className="flex justify-between gap-2">
+                        <span className="font-semibold">{name.replaceAll('-', ' ')}</span>
+                        <span>
+                          {status}
+                          {run?.duration_ms != null && ` · ${(run.duration_ms / 1000).toFixed(1)} s`}
+                        </span>
                       </div>
                       {run?.error && <div className="mt-1 text-red-800">{run.error}</div>}
                       {run?.result && (
@@ -243,12 +241,10 @@ function Timeline({ alert }: { alert: AlertDetail }) {
       ) : (
         <ol className="flex flex-col gap-2 border-l border-slate-200 pl-4 text-sm">
           {[...alert.timeline].reverse().map((e, i) => (
-            <li key={String(e.id ?? i)} data-testid="timeline-event">
-              <div className="font-medium">
-                {String(e.event_type ?? e.type ?? 'event').replaceAll('_', ' ')}
-              </div>
+            <li key={text(e.id, String(i))} data-testid="timeline-event">
+              <div className="font-medium">{text(e.type, 'event').replaceAll('_', ' ')}</div>
               <div className="text-xs text-slate-600">
-                {dateTime(e.created_at as string | undefined)} · {String(e.actor ?? 'system')}
+                {dateTime(e.created_at as string | undefined)} · {text(e.actor, 'system')}
               </div>
               {typeof (e.data as { note?: unknown } | undefined)?.note === 'string' && (
                 <p className="mt-0.5 whitespace-pre-wrap text-slate-800">
@@ -422,12 +418,12 @@ function Actions({ alert }: { alert: AlertDetail }) {
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
-            const outcome = String(f.get('outcome')) as (typeof OUTCOMES)[number];
+            const outcome = field(f, 'outcome') as (typeof OUTCOMES)[number];
             act.mutate(async () => {
               await unwrap(
                 client.POST('/api/v1/alerts/{id}/resolve', {
                   params: { path: { id: alert.id }, header: key },
-                  body: { resolution: String(f.get('resolution')), outcome, actions_taken: [] },
+                  body: { resolution: field(f, 'resolution'), outcome, actions_taken: [] },
                 }),
               );
               return `Resolved: ${outcome.replaceAll('_', ' ')}`;
@@ -462,7 +458,7 @@ function Actions({ alert }: { alert: AlertDetail }) {
                   params: { header: key },
                   body: {
                     card_id: alert.card_id!,
-                    reason: String(f.get('reason')),
+                    reason: field(f, 'reason'),
                     temporary: true,
                     duration_hours: Number(f.get('hours')),
                   },
@@ -493,7 +489,7 @@ function Actions({ alert }: { alert: AlertDetail }) {
           aria-label="Add a note"
           onSubmit={(e) => {
             e.preventDefault();
-            const note = String(new FormData(e.currentTarget).get('note'));
+            const note = field(new FormData(e.currentTarget), 'note');
             act.mutate(async () => {
               await unwrap(
                 client.POST('/api/v1/alerts/{id}/notes', {

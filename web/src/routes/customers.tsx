@@ -5,6 +5,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label } from '@/components/ui/input';
 import { client, unwrap } from '@/lib/api';
+import { field } from '@/lib/utils';
 import { appRoute } from './_app';
 
 export const customersRoute = createRoute({
@@ -30,7 +31,7 @@ function Customers() {
         className="flex max-w-md flex-col gap-1"
         onSubmit={(e) => {
           e.preventDefault();
-          const value = String(new FormData(e.currentTarget).get('q')).trim();
+          const value = field(new FormData(e.currentTarget), 'q').trim();
           void navigate({ search: { q: value || undefined } });
         }}
       >

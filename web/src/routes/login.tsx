@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { login } from '@/lib/api';
 import { currentUser } from '@/lib/session';
+import { field } from '@/lib/utils';
 import { rootRoute } from './__root';
 
 export const loginRoute = createRoute({
@@ -32,7 +33,7 @@ function Login() {
           const form = new FormData(e.currentTarget);
           setBusy(true);
           setError(null);
-          login(String(form.get('email')), String(form.get('password')))
+          login(field(form, 'email'), field(form, 'password'))
             .then(async () => {
               queryClient.clear();
               await navigate({ to: to ?? '/alerts' });

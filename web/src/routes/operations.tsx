@@ -10,7 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label, Select } from '@/components/ui/input';
 import { client, unwrap } from '@/lib/api';
 import { can, meQuery } from '@/lib/session';
-import { dateTime } from '@/lib/utils';
+import { dateTime, field, text } from '@/lib/utils';
 import { appRoute } from './_app';
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'] as const;
@@ -75,9 +75,9 @@ function OperationsScreen() {
           const f = new FormData(e.currentTarget);
           void navigate({
             search: {
-              type: String(f.get('type')).trim() || undefined,
-              status: (String(f.get('status')) || undefined) as (typeof STATUSES)[number] | undefined,
-              view: (String(f.get('view')) || undefined) as 'all' | 'stuck' | undefined,
+              type: field(f, 'type').trim() || undefined,
+              status: (field(f, 'status') || undefined) as (typeof STATUSES)[number] | undefined,
+              view: (field(f, 'view') || undefined) as 'all' | 'stuck' | undefined,
             },
           });
         }}
@@ -181,9 +181,9 @@ function OperationsScreen() {
           <ul className="flex flex-col gap-1 text-sm">
             {providers.data?.data.map((p, i) => (
               <li key={i} className="flex gap-2">
-                <span className="font-medium">{String(p.provider ?? p.name ?? '')}</span>
+                <span className="font-medium">{text(p.provider ?? p.name)}</span>
                 <Badge variant={p.state === 'closed' ? 'success' : 'critical'}>
-                  {String(p.state ?? p.status ?? 'unknown')}
+                  {text(p.state ?? p.status, 'unknown')}
                 </Badge>
               </li>
             ))}

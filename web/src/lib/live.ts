@@ -25,8 +25,12 @@ const RANK = { critical: 4, high: 3, medium: 2, low: 1 } as const;
 export const queueOrder = (a: Alert, b: Alert) =>
   RANK[b.priority] - RANK[a.priority] || b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
 
+const AGE_MS: Record<string, number> = { '1h': 3600_000, '24h': 86400_000, '7d': 7 * 86400_000 };
+
 export function matches(a: Alert, f: AlertFilters): boolean {
+  const cut = f.older_than ? AGE_MS[f.older_than] : undefined;
   return (
+    (!cut || Date.parse(a.created_at) < Date.now() - cut) &&
     (!f.status || a.status === f.status) &&
     (!f.priority || a.priority === f.priority) &&
     (!f.assigned_agent || a.assigned_agent === f.assigned_agent) &&

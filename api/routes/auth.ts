@@ -112,7 +112,11 @@ export function authRoutes(deps: {
   trustedOrigins: readonly string[];
 }) {
   const setRefreshCookie = (c: Context<AppEnv>, token: string) => {
-    const options = { secure: deps.secureCookies, sameSite: 'Strict', maxAge: deps.refreshTtlSeconds } as const;
+    const options = {
+      secure: deps.secureCookies,
+      sameSite: 'Strict',
+      maxAge: deps.refreshTtlSeconds,
+    } as const;
     setCookie(c, REFRESH_COOKIE, token, { ...options, httpOnly: true, path: COOKIE_PATH });
     setCookie(c, SESSION_HINT_COOKIE, '1', { ...options, path: '/' });
   };

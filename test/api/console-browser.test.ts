@@ -18,7 +18,8 @@ let browser: Browser;
 let org: Awaited<ReturnType<Harness['createOrg']>>;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: npm run bootstrap installs it (Debian)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: npm run bootstrap installs it (Debian)`);
   h = await startHarness({ worker: true });
   org = await h.createOrg(['admin', 'analyst', 'supervisor']);
   browser = await chromium.launch({

@@ -4,6 +4,7 @@
  */
 import { apiBench } from './api.js';
 import { bailBench } from './bail.js';
+import { consoleBench } from './console.js';
 import { ingestBench } from './ingest.js';
 import { insightsBench } from './insights.js';
 import { rulesBench } from './rules.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   api: apiBench,
   insights: insightsBench,
   bail: bailBench,
+  console: consoleBench,
 };
 
 const only = process.argv.slice(2);

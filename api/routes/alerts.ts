@@ -81,6 +81,20 @@ const routes = {
     summary: "The queue's header: unresolved alerts by priority, unassigned, assigned, past their SLA",
     responses: { 200: json(alerts.alertStatsRow.openapi('AlertStats'), 'Counts now'), ...errorResponses },
   }),
+  metrics: securedRoute('alerts:read', {
+    method: 'get',
+    path: '/alerts/metrics',
+    tags,
+    summary:
+      'A dashboard: alerts raised per day by priority and resolved per day, the median time to resolve, case outcomes',
+    request: {
+      query: z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }),
+    },
+    responses: {
+      200: json(alerts.alertMetricsRow.openapi('AlertMetrics'), 'Over the last days'),
+      ...errorResponses,
+    },
+  }),
   ofCustomer: securedRoute('alerts:read', {
     method: 'get',
     path: '/customers/{id}/alerts',
@@ -248,6 +262,9 @@ export function alertRoutes(deps: { db: Db; temporal: Client; taskQueuePrefix: s
       return c.json(await withTotal(view, q, () => alerts.countAlerts(db, orgId, q)), 200);
     })
     .openapi(routes.stats, async (c) => c.json(await alerts.alertStats(db, c.get('principal').orgId), 200))
+    .openapi(routes.metrics, async (c) =>
+      c.json(await alerts.alertMetrics(db, c.get('principal').orgId, c.req.valid('query').days), 200),
+    )
     .openapi(routes.ofCustomer, async (c) => {
       const orgId = c.get('principal').orgId;
       const customerId = c.req.valid('param').id;

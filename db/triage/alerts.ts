@@ -308,3 +308,61 @@ export function alertStats(db: Queryable, orgId: string): Promise<AlertStats> {
     FROM alerts a LEFT JOIN cases c ON c.org_id = a.org_id AND c.alert_id = a.id
     WHERE a.org_id = ${orgId} AND a.status IN ('open', 'assigned')`);
 }
+
+export const alertMetricsRow = z.object({
+  days: z.array(
+    z.object({
+      day: z.string(),
+      critical: z.number().int(),
+      high: z.number().int(),
+      medium: z.number().int(),
+      low: z.number().int(),
+      resolved: z.number().int(),
+    }),
+  ),
+  median_minutes_to_resolve: z.number().nullable(),
+  outcomes: z.object({
+    confirmed_fraud: z.number().int(),
+    false_positive: z.number().int(),
+    customer_confirmed: z.number().int(),
+    inconclusive: z.number().int(),
+  }),
+});
+export type AlertMetrics = z.infer<typeof alertMetricsRow>;
+
+/**
+ * A dashboard's figures over the last `days` days (UTC days, today included), in one statement:
+ * alerts raised per day by priority and resolved per day, the median time from raised to
+ * resolved, and the outcomes of the cases closed.
+ */
+export function alertMetrics(db: Queryable, orgId: string, days: number): Promise<AlertMetrics> {
+  return db.one(sql.type(alertMetricsRow)`
+    WITH span AS (
+      SELECT generate_series((now() AT TIME ZONE 'UTC')::date - ${days - 1}::int, (now() AT TIME ZONE 'UTC')::date, '1 day')::date AS day
+    ), raised AS (
+      SELECT (created_at AT TIME ZONE 'UTC')::date AS day, priority, count(*)::int AS n FROM alerts
+      WHERE org_id = ${orgId} AND created_at >= (now() AT TIME ZONE 'UTC')::date - ${days - 1}::int
+      GROUP BY 1, 2
+    ), resolved AS (
+      SELECT (resolved_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS n,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at) / 60) AS median
+      FROM alerts WHERE org_id = ${orgId} AND resolved_at >= (now() AT TIME ZONE 'UTC')::date - ${days - 1}::int
+      GROUP BY GROUPING SETS ((1), ())
+    )
+    SELECT
+      (SELECT jsonb_agg(jsonb_build_object(
+          'day', to_char(s.day, 'YYYY-MM-DD'),
+          'critical', coalesce((SELECT n FROM raised r WHERE r.day = s.day AND r.priority = 'critical'), 0),
+          'high', coalesce((SELECT n FROM raised r WHERE r.day = s.day AND r.priority = 'high'), 0),
+          'medium', coalesce((SELECT n FROM raised r WHERE r.day = s.day AND r.priority = 'medium'), 0),
+          'low', coalesce((SELECT n FROM raised r WHERE r.day = s.day AND r.priority = 'low'), 0),
+          'resolved', coalesce((SELECT n FROM resolved x WHERE x.day = s.day), 0)) ORDER BY s.day)
+        FROM span s) AS days,
+      (SELECT median FROM resolved WHERE day IS NULL) AS median_minutes_to_resolve,
+      (SELECT jsonb_build_object(
+          'confirmed_fraud', count(*) FILTER (WHERE outcome = 'confirmed_fraud'),
+          'false_positive', count(*) FILTER (WHERE outcome = 'false_positive'),
+          'customer_confirmed', count(*) FILTER (WHERE outcome = 'customer_confirmed'),
+          'inconclusive', count(*) FILTER (WHERE outcome = 'inconclusive'))
+        FROM cases WHERE org_id = ${orgId} AND closed_at >= (now() AT TIME ZONE 'UTC')::date - ${days - 1}::int) AS outcomes`);
+}

@@ -194,3 +194,46 @@ describe('POST /alerts/take-next', () => {
     expect(noAgent.body.error.details.issues[0].path).toBe('body.agent');
   });
 });
+
+describe('GET /alerts/metrics', () => {
+  it('counts alerts raised per day by priority, resolutions, the median time to resolve and outcomes', async () => {
+    const { orgId, users } = await h.createOrg(['admin', 'viewer']);
+    const f = await customerWithHistory(h, users.admin.token);
+    const alert = (priority: string, hoursAgo: number, resolvedAfterMinutes: number | null) =>
+      h.db.oneFirst(sql.unsafe`
+        INSERT INTO alerts (org_id, customer_id, alert_type, priority, title, data, dedup_key, created_at,
+          status, resolved_at)
+        VALUES (${orgId}, ${f.customer.id}, 'fraud', ${priority}, 'm', '{}'::jsonb, ${`m:${Math.random()}`},
+          now() - make_interval(hours => ${hoursAgo}),
+          ${resolvedAfterMinutes === null ? 'open' : 'resolved'},
+          CASE WHEN ${resolvedAfterMinutes === null} THEN NULL
+            ELSE now() - make_interval(hours => ${hoursAgo}) + make_interval(mins => ${resolvedAfterMinutes ?? 0}) END)
+        RETURNING id`);
+    await alert('critical', 0, null);
+    const resolved = [await alert('high', 0, 10), await alert('high', 0, 30), await alert('low', 0, 20)];
+    await alert('medium', 24 * 40, null); // outside the window
+    await h.db.query(sql.unsafe`
+      INSERT INTO cases (org_id, alert_id, customer_id, priority, status, outcome, closed_at)
+      VALUES (${orgId}, ${resolved[0]}, ${f.customer.id}, 'high', 'closed', 'confirmed_fraud', now()),
+        (${orgId}, ${resolved[1]}, ${f.customer.id}, 'high', 'closed', 'false_positive', now())`);
+    const r = await h.call('GET', '/api/v1/alerts/metrics?days=7', { token: users.viewer.token });
+    expect(r.status).toBe(200);
+    expect(r.body.days).toHaveLength(7);
+    const totals = r.body.days.reduce((t: Record<string, number>, d: Record<string, number>) => {
+      for (const k of ['critical', 'high', 'medium', 'low', 'resolved']) t[k] = (t[k] ?? 0) + d[k]!;
+      return t;
+    }, {});
+    // Alerts resolved within minutes of being raised may cross midnight: count over the window.
+    expect(totals).toEqual({ critical: 1, high: 2, medium: 0, low: 1, resolved: 3 });
+    expect(r.body.median_minutes_to_resolve).toBeCloseTo(20, 5);
+    expect(r.body.outcomes).toEqual({
+      confirmed_fraud: 1,
+      false_positive: 1,
+      customer_confirmed: 0,
+      inconclusive: 0,
+    });
+    expect(
+      (await h.call('GET', '/api/v1/alerts/metrics?days=91', { token: users.viewer.token })).status,
+    ).toBe(400);
+  });
+});

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pg from 'pg';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { sql } from 'slonik';
 import { createApp } from '../../api/app.js';
 import { EventHub } from '../../api/event-hub.js';
@@ -146,7 +146,7 @@ export async function consoleBench(): Promise<void> {
         runs.bare.push(b);
         await b.page.close();
       }
-      const queue = await (await load(`${sentinel.url}/alerts`, '[data-testid="alert-row"]')).page;
+      const queue = (await load(`${sentinel.url}/alerts`, '[data-testid="alert-row"]')).page;
       await queue.locator('[data-testid="live"][data-state="live"]').waitFor();
 
       // Scrolling the whole queue (it pages in as it goes) against idle frames of the same page.

@@ -194,4 +194,48 @@ describe('the console', () => {
       await s.context.close();
     }
   }, 90_000);
+
+  it('an admin moves through every screen by its navigation, each accessible and quiet', async () => {
+    const team = await h.createOrg(['admin']);
+    const fixture = await customerWithHistory(h, team.users.admin.token);
+    await openAlert(team.orgId, 'Waiting', 'high', fixture.customer.id);
+    const { context, page, problems, refusals } = await openConsole();
+    await signIn(page, team.users.admin.email);
+    const visit = async (link: string, heading: string) => {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    };
+    await visit('Dashboard', 'Dashboard');
+    await page.getByRole('img', { name: /Alerts raised per day/ }).waitFor();
+    await expectAccessible(page, 'dashboard');
+    await visit('Customers', 'Customers');
+    await page.getByLabel(/^Name, external id/).fill(fixture.ext);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Jo Doe' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Jo Doe' }).waitFor();
+    await page.getByText('•••• 4242').waitFor();
+    await page.getByText('Waiting').waitFor();
+    await expectAccessible(page, 'customer');
+    await visit('Operations', 'Operations');
+    await page
+      .getByRole('table', { name: 'Workflow executions' })
+      .or(page.getByText('No executions match'))
+      .waitFor();
+    await expectAccessible(page, 'operations');
+    await visit('Notifications', 'Notifications');
+    await page
+      .getByText(/No failed deliveries|Failed deliveries/)
+      .first()
+      .waitFor();
+    await expectAccessible(page, 'notifications');
+    for (const [link, heading] of [
+      ['Bail', 'Bail'],
+      ['Insights', 'Insights'],
+    ] as const) {
+      await visit(link, heading);
+      await expectAccessible(page, heading);
+    }
+    expect([...problems, ...refusals]).toEqual([]);
+    await context.close();
+  }, 90_000);
 });

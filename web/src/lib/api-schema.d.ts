@@ -2494,6 +2494,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A dashboard: alerts raised per day by priority and resolved per day, the median time to resolve, case outcomes
+         * @description Requires permission `alerts:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Over the last days */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertMetrics"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Permission missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in your organisation */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Allowed by this document, but it cannot be processed: a record your organisation does not have, a cursor this server did not give out, a value no schema can check (details name the fields) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/alerts": {
         parameters: {
             query?: never;
@@ -14293,6 +14379,23 @@ export interface components {
             };
             sla_breached: number;
             oldest_open_at: string | null;
+        };
+        AlertMetrics: {
+            days: {
+                day: string;
+                critical: number;
+                high: number;
+                medium: number;
+                low: number;
+                resolved: number;
+            }[];
+            median_minutes_to_resolve: number | null;
+            outcomes: {
+                confirmed_fraud: number;
+                false_positive: number;
+                customer_confirmed: number;
+                inconclusive: number;
+            };
         };
         Case: {
             /** Format: uuid */

@@ -164,7 +164,7 @@ const routes = {
     },
     responses: {
       200: json(
-        z.object({ alert: AlertSchema.nullable() }),
+        z.object({ alert: z.union([AlertSchema, z.null()]) }),
         'The alert now assigned to you; null when no unassigned open alert waits',
       ),
       ...errorResponses,

@@ -112,6 +112,7 @@ const routes = {
     request: {
       query: pageQuerySchema.extend({
         customer_id: z.string().uuid().optional(),
+        alert_id: z.string().uuid().optional().openapi({ description: 'The transactions an alert grouped' }),
         start_date: IsoDateTime.optional(),
         end_date: IsoDateTime.optional(),
         min_amount: Money.optional(),

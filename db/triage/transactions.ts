@@ -159,6 +159,8 @@ export type TransactionFilters = {
   limit: number;
   cursor?: string | undefined;
   customer_id?: string | undefined;
+  /** The transactions an alert grouped (a burst is one alert). */
+  alert_id?: string | undefined;
   start_date?: string | undefined;
   end_date?: string | undefined;
   min_amount?: string | undefined;
@@ -175,6 +177,7 @@ export function listTransactions(
 ): Promise<readonly TransactionRow[]> {
   const where = [sql.fragment`org_id = ${orgId}`, keysetAfter(f.cursor, TRANSACTION_KEY)];
   if (f.customer_id) where.push(sql.fragment`customer_id = ${f.customer_id}`);
+  if (f.alert_id) where.push(sql.fragment`alert_id = ${f.alert_id}`);
   if (f.start_date) where.push(sql.fragment`transaction_date >= ${f.start_date}::timestamptz`);
   if (f.end_date) where.push(sql.fragment`transaction_date <= ${f.end_date}::timestamptz`);
   if (f.min_amount) where.push(sql.fragment`amount >= ${f.min_amount}::numeric`);

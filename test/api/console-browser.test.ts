@@ -122,13 +122,15 @@ describe('the console', () => {
       await drawer
         .locator(`[data-testid="agent"][data-agent="${agent}"][data-status="completed"]`)
         .waitFor({ timeout: 30_000 });
+    // The evidence: the transaction that raised it.
+    await expect(drawer.getByTestId('burst-transaction').innerText()).resolves.toContain('CoinFast');
     await expectAccessible(page, 'triage drawer');
 
     // An action works and says so; the timeline shows it.
     await drawer.getByRole('button', { name: 'Add note…' }).click();
     await drawer.getByRole('textbox', { name: 'Note' }).fill('Called the branch: customer travelling');
     await drawer.getByRole('button', { name: 'Add note', exact: true }).click();
-    await page.getByText('Note added').waitFor();
+    await page.getByText('Note added', { exact: true }).waitFor();
     await drawer.getByText('Called the branch: customer travelling').waitFor();
 
     // Esc closes the drawer.

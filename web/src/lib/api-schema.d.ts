@@ -2035,6 +2035,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     customer_id?: string;
+                    alert_id?: string;
                     start_date?: string;
                     end_date?: string;
                     min_amount?: string;
@@ -2913,7 +2914,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alert: components["schemas"]["Alert"] & (Record<string, never> | null);
+                            alert: components["schemas"]["Alert"] | null;
                         };
                     };
                 };

@@ -142,12 +142,55 @@ function Detail({ alert, triage }: { alert: AlertDetail; triage: Schemas['Triage
           </ul>
         )}
         {alert.description && <p className="mt-2 text-sm text-slate-700">{alert.description}</p>}
+        <BurstTransactions alert={alert} />
       </section>
 
       <Agents triage={triage} />
 
       <Timeline alert={alert} />
     </div>
+  );
+}
+
+/** The transactions the alert grouped: a burst about one customer is one alert. */
+function BurstTransactions({ alert }: { alert: AlertDetail }) {
+  const txs = useQuery({
+    queryKey: ['alerts', 'transactions', alert.id],
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/v1/transactions', {
+          params: { query: { customer_id: alert.customer_id, alert_id: alert.id, limit: 50 } },
+        }),
+      ),
+  });
+  if (!txs.data?.data.length) return null;
+  return (
+    <table className="mt-3 w-full text-sm">
+      <caption className="text-left text-xs font-medium text-slate-600">Transactions of this alert</caption>
+      <thead className="text-left text-xs text-slate-600">
+        <tr>
+          <th className="py-1 font-medium">When</th>
+          <th className="py-1 font-medium">Merchant</th>
+          <th className="py-1 font-medium">Channel</th>
+          <th className="py-1 text-right font-medium">Amount</th>
+        </tr>
+      </thead>
+      <tbody>
+        {txs.data.data.map((t) => (
+          <tr key={t.id} className="border-t border-slate-100" data-testid="burst-transaction">
+            <td className="py-1">{dateTime(t.transaction_date)}</td>
+            <td className="py-1">
+              {t.merchant_name ?? t.transaction_type}
+              {t.merchant_category && (
+                <span className="text-xs text-slate-600"> · {t.merchant_category}</span>
+              )}
+            </td>
+            <td className="py-1 text-xs">{t.channel.replaceAll('_', ' ')}</td>
+            <td className="py-1 text-right tabular-nums">{money(t.amount, t.currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -229,6 +229,11 @@ describe('the console', () => {
       .getByText(/No failed deliveries|Failed deliveries/)
       .first()
       .waitFor();
+    // A draft renders live beside its editor, through the API's preview.
+    await page.getByLabel('Body (Handlebars)').fill('Hello {{customer.first_name}}, a live preview');
+    await expect
+      .poll(() => page.getByTestId('template-preview').textContent(), { timeout: 10_000 })
+      .toMatch(/^Hello \S+, a live preview$/);
     await expectAccessible(page, 'notifications');
     for (const [link, heading] of [
       ['Bail', 'Bail'],

@@ -21,7 +21,7 @@ export const operationsRoute = createRoute({
   validateSearch: z.object({
     type: z.string().max(100).optional(),
     status: z.enum(STATUSES).optional(),
-    view: z.enum(['all', 'stuck']).optional(),
+    view: z.enum(['all', 'stuck', 'failed']).optional(),
   }),
   component: Operations,
 });
@@ -43,22 +43,27 @@ function OperationsScreen() {
   const navigate = operationsRoute.useNavigate();
   const [selected, setSelected] = useState<string | null>(null);
   const stuck = search.view === 'stuck';
+  const failed = search.view === 'failed';
   const list = useQuery({
     queryKey: ['operations', 'workflows', search],
     queryFn: () =>
       stuck
         ? unwrap(client.GET('/api/v1/admin/workflows/stuck')).then((r) => r.data)
-        : unwrap(
-            client.GET('/api/v1/admin/workflows', {
-              params: {
-                query: {
-                  limit: 50,
-                  ...(search.type && { type: search.type }),
-                  ...(search.status && { status: search.status }),
+        : failed
+          ? unwrap(client.GET('/api/v1/admin/jobs/failed', { params: { query: { limit: 50 } } })).then(
+              (r) => r.data,
+            )
+          : unwrap(
+              client.GET('/api/v1/admin/workflows', {
+                params: {
+                  query: {
+                    limit: 50,
+                    ...(search.type && { type: search.type }),
+                    ...(search.status && { status: search.status }),
+                  },
                 },
-              },
-            }),
-          ).then((r) => r.data),
+              }),
+            ).then((r) => r.data),
   });
   const providers = useQuery({
     queryKey: ['operations', 'providers'],
@@ -77,7 +82,7 @@ function OperationsScreen() {
             search: {
               type: field(f, 'type').trim() || undefined,
               status: (field(f, 'status') || undefined) as (typeof STATUSES)[number] | undefined,
-              view: (field(f, 'view') || undefined) as 'all' | 'stuck' | undefined,
+              view: (field(f, 'view') || undefined) as 'all' | 'stuck' | 'failed' | undefined,
             },
           });
         }}
@@ -89,6 +94,7 @@ function OperationsScreen() {
           <Select id="w-view" name="view" defaultValue={search.view ?? 'all'}>
             <option value="all">All executions</option>
             <option value="stuck">Stuck only</option>
+            <option value="failed">Failed and timed out</option>
           </Select>
         </div>
         <div className="flex flex-col gap-1">
@@ -138,7 +144,7 @@ function OperationsScreen() {
                 <th className="px-3 py-2 font-medium">Type</th>
                 <th className="px-3 py-2 font-medium">Status</th>
                 <th className="px-3 py-2 font-medium">Started</th>
-                <th className="px-3 py-2 font-medium">Why stuck</th>
+                <th className="px-3 py-2 font-medium">{failed ? 'Retry' : 'Why stuck'}</th>
               </tr>
             </thead>
             <tbody>
@@ -164,7 +170,13 @@ function OperationsScreen() {
                   </td>
                   <td className="px-3 py-2">{dateTime(w.start_time)}</td>
                   <td className="px-3 py-2 text-xs text-slate-700">
-                    {'reasons' in w ? (w.reasons as string[]).join('; ') : ''}
+                    {failed ? (
+                      <RetryButton id={w.workflow_id} />
+                    ) : 'reasons' in w ? (
+                      (w.reasons as string[]).join('; ')
+                    ) : (
+                      ''
+                    )}
                   </td>
                 </tr>
               ))}
@@ -173,6 +185,9 @@ function OperationsScreen() {
         </Card>
       )}
       {selected && <Execution id={selected} onClose={() => setSelected(null)} />}
+      {!stuck && !failed && (search.type || search.status) && (
+        <BatchReset type={search.type} status={search.status} />
+      )}
       <Card>
         <CardHeader>
           <CardTitle>Providers</CardTitle>
@@ -206,15 +221,25 @@ function Execution({ id, onClose }: { id: string; onClose: () => void }) {
   });
   const [reason, setReason] = useState('');
   const act = useMutation({
-    mutationFn: async (action: 'cancel' | 'terminate') => {
+    mutationFn: async (action: 'cancel' | 'terminate' | 'reset') => {
       const params = { params: { path: { workflowId: id } } };
-      if (action === 'cancel')
+      if (action === 'cancel') {
         await unwrap(client.POST('/api/v1/admin/workflows/{workflowId}/cancel', params));
-      else
-        await unwrap(
-          client.POST('/api/v1/admin/workflows/{workflowId}/terminate', { ...params, body: { reason } }),
+        return 'Cancellation requested';
+      }
+      if (action === 'reset') {
+        const r = await unwrap(
+          client.POST('/api/v1/admin/workflows/{workflowId}/reset', {
+            ...params,
+            body: { reason, to: 'last-workflow-task' },
+          }),
         );
-      return action === 'cancel' ? 'Cancellation requested' : 'Terminated';
+        return `Reset: new run ${r.run_id}`;
+      }
+      await unwrap(
+        client.POST('/api/v1/admin/workflows/{workflowId}/terminate', { ...params, body: { reason } }),
+      );
+      return 'Terminated';
     },
     onSuccess: (m) => {
       toast.success(m);
@@ -275,6 +300,13 @@ function Execution({ id, onClose }: { id: string; onClose: () => void }) {
                   Cancel
                 </Button>
                 <Button
+                  variant="outline"
+                  disabled={reason.trim().length < 3 || act.isPending}
+                  onClick={() => act.mutate('reset')}
+                >
+                  Reset to last task
+                </Button>
+                <Button
                   variant="destructive"
                   disabled={reason.trim().length < 3 || act.isPending}
                   onClick={() =>
@@ -287,6 +319,99 @@ function Execution({ id, onClose }: { id: string; onClose: () => void }) {
               </div>
             )}
           </>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function RetryButton({ id }: { id: string }) {
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () =>
+      unwrap(client.POST('/api/v1/admin/jobs/retry/{workflowId}', { params: { path: { workflowId: id } } })),
+    onSuccess: (r) => {
+      toast.success(`Running again: ${r.run_id}`);
+      void queryClient.invalidateQueries({ queryKey: ['operations'] });
+    },
+    onError: (err) => toast.error(err.message),
+  });
+  return (
+    <Button size="sm" variant="outline" disabled={retry.isPending} onClick={() => retry.mutate()}>
+      Retry
+    </Button>
+  );
+}
+
+/** Resets every execution the filters select: a dry run lists them first, and only then may they be reset. */
+function BatchReset({
+  type,
+  status,
+}: {
+  type?: string | undefined;
+  status?: (typeof STATUSES)[number] | undefined;
+}) {
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [preview, setPreview] = useState<Record<string, unknown>[] | null>(null);
+  const query = { ...(type && { type }), ...(status && { status }) };
+  const run = useMutation({
+    mutationFn: (dryRun: boolean) =>
+      unwrap(
+        client.POST('/api/v1/admin/workflows/reset-batch', {
+          body: { query, reason, dry_run: dryRun, limit: 100 },
+        }),
+      ),
+    onSuccess: (r) => {
+      if (r.dry_run) return setPreview(r.data);
+      toast.success(`Reset ${r.data.length} executions`);
+      setPreview(null);
+      void queryClient.invalidateQueries({ queryKey: ['operations'] });
+    },
+    onError: (err) => toast.error(err.message),
+  });
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Reset every execution these filters select</CardTitle>
+      </CardHeader>
+      <CardContent className="flex flex-col gap-3 text-sm">
+        <div className="flex flex-wrap items-end gap-2">
+          <div className="flex flex-col gap-1">
+            <Label htmlFor="batch-reason">Reason (for the audit trail)</Label>
+            <Input
+              id="batch-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              className="w-72"
+            />
+          </div>
+          <Button
+            variant="outline"
+            disabled={reason.trim().length < 3 || run.isPending}
+            onClick={() => run.mutate(true)}
+          >
+            Dry run
+          </Button>
+          {preview && preview.length > 0 && (
+            <Button
+              variant="destructive"
+              disabled={reason.trim().length < 3 || run.isPending}
+              onClick={() => window.confirm(`Reset ${preview.length} executions?`) && run.mutate(false)}
+            >
+              Reset {preview.length}
+            </Button>
+          )}
+        </div>
+        {preview && (
+          <p role="status">
+            {preview.length === 0
+              ? 'The dry run selects nothing.'
+              : `The dry run selects ${preview.length}: ${preview
+                  .slice(0, 5)
+                  .map((p) => text(p.workflow_id))
+                  .join(', ')}${preview.length > 5 ? ', …' : ''}`}
+          </p>
         )}
       </CardContent>
     </Card>

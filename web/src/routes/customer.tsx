@@ -133,6 +133,11 @@ function Customer() {
           </CardContent>
         </Card>
       )}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Notifications id={id} />
+        <Preferences id={id} />
+      </div>
+      {can(me, 'insights:read') && <Insights id={id} />}
       <Card>
         <CardHeader>
           <CardTitle>Transactions</CardTitle>
@@ -157,6 +162,130 @@ function Customer() {
               ))}
             </tbody>
           </table>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}
+
+function Notifications({ id }: { id: string }) {
+  const list = useQuery({
+    queryKey: ['customers', id, 'notifications'],
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/v1/customers/{id}/notifications', {
+          params: { path: { id }, query: { limit: 10 } },
+        }),
+      ),
+  });
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Notifications</CardTitle>
+      </CardHeader>
+      <CardContent>
+        {list.isError && <p className="text-sm text-slate-600">{list.error.message}</p>}
+        <ul className="flex flex-col gap-1.5 text-sm">
+          {list.data?.data.map((n) => (
+            <li key={n.id}>
+              <div className="font-medium">
+                {n.title} {n.critical && <Badge variant="critical">critical</Badge>}
+              </div>
+              <div className="text-xs text-slate-600">
+                {n.kind} · {dateTime(n.created_at)}
+              </div>
+            </li>
+          ))}
+          {list.data?.data.length === 0 && <li className="text-slate-600">None sent</li>}
+        </ul>
+      </CardContent>
+    </Card>
+  );
+}
+
+function Preferences({ id }: { id: string }) {
+  const prefs = useQuery({
+    queryKey: ['customers', id, 'preferences'],
+    queryFn: () => unwrap(client.GET('/api/v1/customers/{id}/preferences', { params: { path: { id } } })),
+  });
+  const p = prefs.data;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Preferences</CardTitle>
+      </CardHeader>
+      <CardContent>
+        {p && (
+          <dl className="grid grid-cols-2 gap-1 text-sm">
+            <dt className="text-slate-600">Email</dt>
+            <dd>
+              {p.email_enabled ? 'on' : 'off'}
+              {p.email_invalid_at && <span className="text-red-800"> · undeliverable</span>}
+            </dd>
+            <dt className="text-slate-600">SMS</dt>
+            <dd>{p.sms_enabled ? 'on' : 'off'}</dd>
+            <dt className="text-slate-600">Quiet hours</dt>
+            <dd>
+              {p.quiet_hours_enabled ? `${p.quiet_hours_start}–${p.quiet_hours_end} (${p.timezone})` : 'off'}
+            </dd>
+            <dt className="text-slate-600">At most</dt>
+            <dd>
+              {p.max_per_hour} an hour, {p.max_per_day} a day
+            </dd>
+          </dl>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+const SENTIMENT = { positive: 'success', negative: 'critical', neutral: 'outline' } as const;
+
+/** What insights knows of the customer: recent interactions with their sentiment, and behaviour patterns. */
+function Insights({ id }: { id: string }) {
+  const interactions = useQuery({
+    queryKey: ['customers', id, 'interactions'],
+    queryFn: () =>
+      unwrap(client.GET('/api/v1/interactions', { params: { query: { customer_id: id, limit: 10 } } })),
+  });
+  const patterns = useQuery({
+    queryKey: ['customers', id, 'patterns'],
+    queryFn: () => unwrap(client.GET('/api/v1/customers/{id}/patterns', { params: { path: { id } } })),
+  });
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <Card>
+        <CardHeader>
+          <CardTitle>Interactions and sentiment</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <ul className="flex flex-col gap-1.5 text-sm">
+            {interactions.data?.data.map((i) => (
+              <li key={i.id} className="flex items-start gap-2">
+                {i.sentiment && <Badge variant={SENTIMENT[i.sentiment.label]}>{i.sentiment.label}</Badge>}
+                <span className="min-w-0 flex-1 truncate">{i.content ?? i.event_type}</span>
+                <span className="text-xs text-slate-600">{i.channel}</span>
+              </li>
+            ))}
+            {interactions.data?.data.length === 0 && <li className="text-slate-600">No interactions</li>}
+          </ul>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Behaviour patterns</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <ul className="flex flex-col gap-1.5 text-sm">
+            {patterns.data?.data.map((p) => (
+              <li key={p.id}>
+                <span className="font-medium">{p.pattern_type.replaceAll('_', ' ')}</span>{' '}
+                <span className="text-xs text-slate-600">({Math.round(p.confidence * 100)}% confidence)</span>
+                <div className="text-slate-700">{p.description}</div>
+              </li>
+            ))}
+            {patterns.data?.data.length === 0 && <li className="text-slate-600">None detected yet</li>}
+          </ul>
         </CardContent>
       </Card>
     </div>

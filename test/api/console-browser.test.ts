@@ -216,6 +216,8 @@ describe('the console', () => {
     await page.getByRole('link', { name: 'Jo Doe' }).click();
     await page.getByRole('heading', { level: 1, name: 'Jo Doe' }).waitFor();
     await page.getByText('•••• 4242').waitFor();
+    await page.getByTestId('transaction-row').first().waitFor();
+    expect(await page.getByTestId('transaction-row').count()).toBe(10);
     await page.getByText('Waiting').waitFor();
     await expectAccessible(page, 'customer');
     await visit('Operations', 'Operations');

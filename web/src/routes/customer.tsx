@@ -5,6 +5,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { client, unwrap } from '@/lib/api';
 import { can, meQuery } from '@/lib/session';
 import { age, dateTime, money } from '@/lib/utils';
+import { TransactionsTable } from '@/components/transactions-table';
 import { appRoute } from './_app';
 import { PRIORITY_VARIANT } from './alerts';
 
@@ -35,11 +36,6 @@ function Customer() {
     queryFn: () =>
       unwrap(client.GET('/api/v1/customers/{id}/alerts', { params: { path: { id }, query: { limit: 20 } } })),
     enabled: can(me, 'alerts:read'),
-  });
-  const transactions = useQuery({
-    queryKey: ['customers', id, 'transactions'],
-    queryFn: () =>
-      unwrap(client.GET('/api/v1/transactions', { params: { query: { customer_id: id, limit: 50 } } })),
   });
   if (customer.isError)
     return (
@@ -143,25 +139,7 @@ function Customer() {
           <CardTitle>Transactions</CardTitle>
         </CardHeader>
         <CardContent>
-          <table className="w-full text-sm">
-            <caption className="sr-only">Recent transactions</caption>
-            <thead className="text-left text-xs text-slate-600">
-              <tr>
-                <th className="py-1 font-medium">When</th>
-                <th className="py-1 font-medium">Merchant</th>
-                <th className="py-1 text-right font-medium">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {transactions.data?.data.map((t) => (
-                <tr key={t.id} className="border-t border-slate-100">
-                  <td className="py-1">{dateTime(t.transaction_date)}</td>
-                  <td className="py-1">{t.merchant_name ?? t.transaction_type}</td>
-                  <td className="py-1 text-right tabular-nums">{money(t.amount, t.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TransactionsTable customerId={id} />
         </CardContent>
       </Card>
     </div>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm } from 'react-hook-form';
 import { createRoute, redirect, useNavigate } from '@tanstack/react-router';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { login } from '@/lib/api';
 import { currentUser } from '@/lib/session';
-import { field } from '@/lib/utils';
 import { rootRoute } from './__root';
 
 export const loginRoute = createRoute({
@@ -18,29 +19,34 @@ export const loginRoute = createRoute({
   component: Login,
 });
 
+const Credentials = z.object({
+  email: z.string().email('Enter an email address'),
+  password: z.string().min(1, 'Enter your password'),
+});
+
 function Login() {
   const navigate = useNavigate();
   const { redirect: to } = loginRoute.useSearch();
   const { queryClient } = loginRoute.useRouteContext();
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useForm<z.infer<typeof Credentials>>({ resolver: zodResolver(Credentials) });
+  const { errors, isSubmitting } = form.formState;
+  const submit = form.handleSubmit(async ({ email, password }) => {
+    setError(null);
+    try {
+      await login(email, password);
+      queryClient.clear();
+      await navigate({ to: to ?? '/alerts' });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  });
   return (
     <main className="flex min-h-full items-center justify-center p-4">
       <form
+        noValidate
         className="w-full max-w-sm space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          setBusy(true);
-          setError(null);
-          login(field(form, 'email'), field(form, 'password'))
-            .then(async () => {
-              queryClient.clear();
-              await navigate({ to: to ?? '/alerts' });
-            })
-            .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
-            .finally(() => setBusy(false));
-        }}
+        onSubmit={(e) => void submit(e)}
       >
         <div>
           <h1 className="text-xl font-semibold">Sentinel</h1>
@@ -48,19 +54,44 @@ function Login() {
         </div>
         <div className="space-y-1">
           <Label htmlFor="email">Email</Label>
-          <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+          <Input
+            id="email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            aria-invalid={!!errors.email}
+            aria-describedby={errors.email ? 'email-error' : undefined}
+            {...form.register('email')}
+          />
+          {errors.email && (
+            <p id="email-error" className="text-xs text-red-700">
+              {errors.email.message}
+            </p>
+          )}
         </div>
         <div className="space-y-1">
           <Label htmlFor="password">Password</Label>
-          <Input id="password" name="password" type="password" autoComplete="current-password" required />
+          <Input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            aria-invalid={!!errors.password}
+            aria-describedby={errors.password ? 'password-error' : undefined}
+            {...form.register('password')}
+          />
+          {errors.password && (
+            <p id="password-error" className="text-xs text-red-700">
+              {errors.password.message}
+            </p>
+          )}
         </div>
         {error && (
           <p role="alert" className="text-sm text-red-700">
             {error}
           </p>
         )}
-        <Button type="submit" className="w-full" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <Button type="submit" className="w-full" disabled={isSubmitting}>
+          {isSubmitting ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
     </main>

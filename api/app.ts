@@ -270,6 +270,7 @@ export function createApp(deps: AppDeps) {
     authRoutes({
       db,
       sessions,
+      revocations,
       secureCookies: config.NODE_ENV === 'production',
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
       trustedOrigins: [

@@ -9,6 +9,8 @@ export type Principal = {
   actorId: string;
   /** A user's access token version (api/auth/revocations.ts). */
   tokenVersion?: number;
+  /** The session a user's access token was issued in: logging out of it revokes the token. */
+  sessionId?: string | undefined;
   /** An API key's permissions (its role's, within its owner's role and its scopes): check with allows(). */
   permissions?: ReadonlySet<Permission>;
 };

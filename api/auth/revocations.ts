@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { recentlyRevokedApiKeys } from '../../db/platform/api-keys.js';
 import type { Db } from '../../db/pool.js';
+import { recentlyEndedSessions } from '../../db/platform/refresh-tokens.js';
 import { recentTokenRevocations } from '../../db/platform/users.js';
 import type { Principal } from '../env.js';
 
@@ -16,6 +17,8 @@ export class Revocations {
   private readonly versions = new Map<string, { version: number; at: number }>();
   /** API key id → when it was revoked (epoch ms). */
   private readonly keys = new Map<string, number>();
+  /** Session (refresh-token family) id → when it ended (epoch ms): logged out. */
+  private readonly sessions = new Map<string, number>();
   private readonly watchers = new Set<() => void>();
   private since: number;
   private timer: NodeJS.Timeout | undefined;
@@ -49,6 +52,7 @@ export class Revocations {
 
   isRevoked(p: Principal): boolean {
     if (p.actorType === 'api_key') return this.keys.has(p.actorId);
+    if (p.sessionId && this.sessions.has(p.sessionId)) return true;
     return (this.versions.get(p.actorId)?.version ?? 0) > (p.tokenVersion ?? 0);
   }
 
@@ -64,8 +68,13 @@ export class Revocations {
   }
 
   /** What this replica revoked itself takes effect here at once (others see it within a poll). */
-  noteRevoked(r: { apiKeyIds?: string[]; user?: { id: string; tokenVersion: number } }): void {
+  noteRevoked(r: {
+    apiKeyIds?: string[];
+    user?: { id: string; tokenVersion: number };
+    sessionId?: string;
+  }): void {
     for (const id of r.apiKeyIds ?? []) this.keys.set(id, Date.now());
+    if (r.sessionId) this.sessions.set(r.sessionId, Date.now());
     if (r.user && (this.versions.get(r.user.id)?.version ?? 0) < r.user.tokenVersion) {
       this.versions.set(r.user.id, { version: r.user.tokenVersion, at: Date.now() });
     }
@@ -79,9 +88,10 @@ export class Revocations {
   private async poll(): Promise<void> {
     // Overlap the last read a little: rows committed late with an earlier timestamp are not missed.
     const since = new Date(this.since - 5000).toISOString();
-    const [users, keys] = await Promise.all([
+    const [users, keys, sessions] = await Promise.all([
       recentTokenRevocations(this.db, since),
       recentlyRevokedApiKeys(this.db, since),
+      recentlyEndedSessions(this.db, since),
     ]);
     let changed = false;
     for (const u of users) {
@@ -100,10 +110,19 @@ export class Revocations {
       }
       this.since = Math.max(this.since, at);
     }
+    for (const s of sessions) {
+      const at = Date.parse(s.revoked_at);
+      if (!this.sessions.has(s.family_id)) {
+        this.sessions.set(s.family_id, at);
+        changed = true;
+      }
+      this.since = Math.max(this.since, at);
+    }
     // Tokens signed before the window have expired on their own: forget their revocations.
     const horizon = Date.now() - this.o.windowSeconds * 1000;
     for (const [id, v] of this.versions) if (v.at < horizon) this.versions.delete(id);
     for (const [id, at] of this.keys) if (at < horizon) this.keys.delete(id);
+    for (const [id, at] of this.sessions) if (at < horizon) this.sessions.delete(id);
     if (changed) for (const check of [...this.watchers]) check();
   }
 }

@@ -48,6 +48,7 @@ export class SessionService {
         org: user.org_id,
         role: user.role,
         ver: user.token_version,
+        sid: session.familyId,
       }),
       refresh_token: refresh,
       token_type: 'Bearer',
@@ -78,9 +79,14 @@ export class SessionService {
     return this.issue(user, { familyId: row.family_id, startedAt: row.session_started_at });
   }
 
-  /** Ends the session: the token's whole family is revoked. Unknown tokens are ignored (logout is idempotent). */
-  async logout(refreshToken: string): Promise<void> {
+  /**
+   * Ends the session: the token's whole family is revoked, and with it the access tokens issued in
+   * it (their `sid`). Unknown tokens are ignored (logout is idempotent). Answers the session's id.
+   */
+  async logout(refreshToken: string): Promise<string | undefined> {
     const row = await tokensDb.findRefreshToken(this.db, sha256(refreshToken));
-    if (row) await tokensDb.revokeFamily(this.db, row.org_id, row.family_id);
+    if (!row) return undefined;
+    await tokensDb.revokeFamily(this.db, row.org_id, row.family_id);
+    return row.family_id;
   }
 }

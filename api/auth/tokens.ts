@@ -2,8 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ROLES, type Role } from '../../lib/roles.js';
 
-/** `ver`: the user's token version at signing; revoking their sessions raises it (api/auth/revocations.ts). */
-export type AccessClaims = { sub: string; org: string; role: Role; ver: number };
+/**
+ * `ver`: the user's token version at signing; revoking their sessions raises it. `sid`: the session
+ * (refresh-token family) it was issued in; logging out of that session revokes it (api/auth/revocations.ts).
+ */
+export type AccessClaims = { sub: string; org: string; role: Role; ver: number; sid?: string | undefined };
 
 /** Verified tokens kept per replica: a token is immutable, so only its expiry needs checking again. */
 const VERIFIED_CACHE_SIZE = 10_000;
@@ -21,7 +24,12 @@ export class TokenService {
   }
 
   signAccess(claims: AccessClaims): Promise<string> {
-    return new SignJWT({ org: claims.org, role: claims.role, ver: claims.ver })
+    return new SignJWT({
+      org: claims.org,
+      role: claims.role,
+      ver: claims.ver,
+      ...(claims.sid && { sid: claims.sid }),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuer(this.issuer)
@@ -63,7 +71,8 @@ export class TokenService {
         return null;
       const ver = typeof payload.ver === 'number' && Number.isInteger(payload.ver) ? payload.ver : 0;
       const expiresAt = payload.exp! * 1000; // required, and checked to be in the future
-      return { claims: { sub: payload.sub, org: payload.org, role, ver }, expiresAt };
+      const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+      return { claims: { sub: payload.sub, org: payload.org, role, ver, sid }, expiresAt };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return null;
       throw err;

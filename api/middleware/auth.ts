@@ -41,6 +41,7 @@ export function createAuthenticator(deps: {
       actorType: 'user',
       actorId: claims.sub,
       tokenVersion: claims.ver,
+      sessionId: claims.sid,
     };
     return unlessRevoked(principal, () => {
       throw unauthorized('The session was revoked; sign in again');

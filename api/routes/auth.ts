@@ -3,6 +3,7 @@ import { logIn } from '../../commands/platform/log-in.js';
 import { completePasswordReset } from '../../commands/platform/passwords.js';
 import * as users from '../../db/platform/users.js';
 import type { Db } from '../../db/pool.js';
+import type { Revocations } from '../auth/revocations.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -105,6 +106,7 @@ const resetPassword = createRoute({
 export function authRoutes(deps: {
   db: Db;
   sessions: SessionService;
+  revocations: Revocations;
   /** Secure cookies (production) */
   secureCookies: boolean;
   refreshTtlSeconds: number;
@@ -167,7 +169,9 @@ export function authRoutes(deps: {
     })
     .openapi(logout, async (c) => {
       const token = presentedToken(c, c.req.valid('json'));
-      if (token) await deps.sessions.logout(token);
+      const ended = token ? await deps.sessions.logout(token) : undefined;
+      // Its access tokens end with it, here at once (open streams close), on other replicas within a poll.
+      if (ended) deps.revocations.noteRevoked({ sessionId: ended });
       deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: deps.secureCookies });
       deleteCookie(c, SESSION_HINT_COOKIE, { path: '/', secure: deps.secureCookies });
       return c.body(null, 204);

@@ -59,6 +59,16 @@ export async function revokeFamily(db: Queryable, orgId: string, familyId: strin
     WHERE org_id = ${orgId} AND family_id = ${familyId} AND revoked_at IS NULL`);
 }
 
+/** Sessions (families) ended lately, for every replica's revocation list. */
+export function recentlyEndedSessions(
+  db: Queryable,
+  since: string,
+): Promise<readonly { family_id: string; revoked_at: string }[]> {
+  return db.any(sql.type(z.object({ family_id: z.string(), revoked_at: z.string() }))`
+    SELECT family_id, max(revoked_at) AS revoked_at FROM refresh_tokens
+    WHERE revoked_at > ${since}::timestamptz GROUP BY family_id ORDER BY 2`);
+}
+
 /** Ends every session of a user; answers how many were open. */
 export async function revokeUserSessions(db: Queryable, orgId: string, userId: string): Promise<number> {
   const r = await db.query(sql.unsafe`

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../api/console.js';
 import { REFRESH_COOKIE } from '../../api/routes/auth.js';
 import { startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js';
+import { openSse } from '../helpers/sse.js';
 import { customerWithHistory } from '../helpers/triage-fixtures.js';
 
 /** What the console needs of the server: the page and its assets, cookie sessions, take-next, /me. */
@@ -110,6 +111,23 @@ describe('cookie sessions', () => {
     expect(out.status).toBe(204);
     expect(cookieOf(out).header).toMatch(/Max-Age=0/);
     expect((await refreshByCookie(third, h.baseUrl)).status).toBe(401);
+  });
+
+  it('logging out ends the session’s access tokens and closes their open streams, not other sessions’', async () => {
+    const { users } = await h.createOrg(['analyst']);
+    const other = await login(users.analyst.email); // a second session: another browser
+    const otherToken = ((await other.json()) as { access_token: string }).access_token;
+    const stream = openSse(`${h.baseUrl}/api/v1/stream/alerts`, {
+      authorization: `Bearer ${users.analyst.token}`,
+    });
+    await stream.connected;
+    const out = await h.call('POST', '/api/v1/auth/logout', {
+      body: { refresh_token: users.analyst.refreshToken },
+    });
+    expect(out.status).toBe(204);
+    await stream.ended; // the server closed it (the test would time out otherwise)
+    expect((await h.call('GET', '/api/v1/me', { token: users.analyst.token })).status).toBe(401);
+    expect((await h.call('GET', '/api/v1/me', { token: otherToken })).status).toBe(200);
   });
 
   it('still refreshes by body for API clients, and a refresh with neither is a 401', async () => {

@@ -15,6 +15,8 @@ export const HEARTBEAT_MS = 30_000;
 export const REPLAY_LIMIT = { events: 1000, hours: 24 };
 /** Open streams per caller on one replica: a tab or two per screen, not an unbounded number. */
 export const MAX_STREAMS_PER_CALLER = 10;
+/** Messages waiting for one slow client before its stream is closed (it resumes with Last-Event-ID). */
+export const MAX_QUEUED_WRITES = 256;
 
 const sse = { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } };
 const LastEventQuery = z.object({
@@ -116,16 +118,28 @@ function serve(
     let replaying = lastId !== null;
     const buffered: EventRow[] = [];
     let chain = Promise.resolve();
+    // A client that stops reading is let go once MAX_QUEUED_WRITES messages wait for it: it
+    // reconnects with Last-Event-ID and is replayed, instead of holding the replica's memory.
+    let queued = 0;
+    let slow = false;
+    let overflowed = () => {};
+    const send = (m: { id?: string; event: string; data: string }) => {
+      if (slow) return;
+      if (queued >= MAX_QUEUED_WRITES) {
+        slow = true;
+        return overflowed();
+      }
+      queued += 1;
+      chain = chain.then(() => out.writeSSE(m)).finally(() => (queued -= 1));
+    };
     const write = (e: EventRow) => {
       if (e.id <= sent) return;
       sent = e.id;
-      chain = chain.then(() =>
-        out.writeSSE({
-          id: String(e.id),
-          event: e.type,
-          data: JSON.stringify({ ...e.payload, timestamp: e.created_at }),
-        }),
-      );
+      send({
+        id: String(e.id),
+        event: e.type,
+        data: JSON.stringify({ ...e.payload, timestamp: e.created_at }),
+      });
     };
     const unsubscribe = await hub.subscribe(orgId, stream, 0, (e) =>
       replaying ? buffered.push(e) : write(e),
@@ -140,38 +154,41 @@ function serve(
       if (replayed.reset) {
         // Too far behind to replay: the client reloads its view and goes on from the latest id.
         sent = Math.max(sent, replayed.latestId);
-        chain = chain.then(() =>
-          out.writeSSE({
-            id: String(replayed.latestId),
-            event: 'reset',
-            data: JSON.stringify({
-              type: 'reset',
-              reason: `more than ${REPLAY_LIMIT.events} events or ${REPLAY_LIMIT.hours} h missed: reload`,
-              timestamp: new Date().toISOString(),
-            }),
+        send({
+          id: String(replayed.latestId),
+          event: 'reset',
+          data: JSON.stringify({
+            type: 'reset',
+            reason: `more than ${REPLAY_LIMIT.events} events or ${REPLAY_LIMIT.hours} h missed: reload`,
+            timestamp: new Date().toISOString(),
           }),
-        );
+        });
       }
       buffered.forEach(write);
       replaying = false;
     }
     const heartbeat = setInterval(() => {
-      chain = chain.then(() =>
-        out.writeSSE({
-          event: 'heartbeat',
-          data: JSON.stringify({ type: 'heartbeat', timestamp: new Date().toISOString() }),
-        }),
-      );
+      send({
+        event: 'heartbeat',
+        data: JSON.stringify({ type: 'heartbeat', timestamp: new Date().toISOString() }),
+      });
     }, HEARTBEAT_MS);
     // Ends when the client leaves, or when the caller's access is revoked (within one poll).
     let unwatch = () => {};
     await new Promise<void>((resolve) => {
+      if (slow) return resolve();
+      overflowed = resolve;
       out.onAbort(resolve);
       unwatch = revocations.watch(c.get('principal'), resolve);
     });
     unwatch();
     clearInterval(heartbeat);
     unsubscribe();
+    if (slow) {
+      c.get('log').warn({ stream, queued }, 'SSE client not reading: stream closed');
+      // Its queued writes can never drain: end the connection itself, which frees them.
+      (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing?.destroy();
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotification } from '../../db/notify/notifications.js';
@@ -432,6 +433,46 @@ describe('event streams with bounds (item 8, in part)', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('too_many_streams');
     await Promise.all([behind, near, ...more].map((s) => s.close()));
+  });
+
+  it('lets go of a client that stops reading, instead of queueing its events in memory', async () => {
+    const { orgId, users } = await h.createOrg(['analyst']);
+    // 900 events of 20 KB to replay: 18 MB, far more than the sockets' buffers hold.
+    const ids = await h.db.anyFirst(sql.unsafe`
+      INSERT INTO events (org_id, stream, type, payload)
+      SELECT ${orgId}, 'alerts', 'alert_updated', jsonb_build_object('n', n, 'blob', repeat('x', 20000))
+      FROM generate_series(1, 900) n RETURNING id`);
+    const port = Number(new URL(h.baseUrl).port);
+    const socket = net.connect(port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    socket.write(
+      `GET /api/v1/stream/alerts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${users.analyst.token}\r\n` +
+        `Accept: text/event-stream\r\nLast-Event-ID: ${Math.min(...(ids as number[])) - 1}\r\n\r\n`,
+    );
+    // Read the first bytes (the stream is open), then nothing more for now.
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.pause();
+    // Nine more streams fill the caller's ten: an eleventh is refused while the slow one is held.
+    const url = `${h.baseUrl}/api/v1/stream/alerts`;
+    const auth = { authorization: `Bearer ${users.analyst.token}` };
+    const others = Array.from({ length: 9 }, () => openSse(url, auth));
+    await Promise.all(others.map((o) => o.connected));
+    // The server lets the slow client go: its slot frees.
+    await eventually(async () => {
+      const abort = new AbortController();
+      const res = await fetch(url, { headers: auth, signal: abort.signal });
+      abort.abort();
+      return res.status === 200 ? true : undefined;
+    }, 30_000);
+    // Reading again, the client finds its connection ended (reset: what was in flight is dropped,
+    // and it resumes from the last event it read), never the whole backlog.
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.resume();
+    await closed;
+    expect(received.split('event: alert_updated').length - 1).toBeLessThan(ids.length);
+    await Promise.all(others.map((o) => o.close()));
   });
 });
 

@@ -47,14 +47,19 @@ async function runBond(opts: {
   };
   const log: { step: string; at: string }[] = [];
   const now = async () => DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE });
+  // Signals a step sends land before its activity returns: time cannot skip past them (under load,
+  // a signal sent after the activity could arrive a timer or two late).
+  const signals: Promise<void>[] = [];
   const ctl = {
     state,
-    signal: (fn: (h: ReturnType<typeof env.client.workflow.getHandle>) => Promise<void>) =>
-      setImmediate(() => void fn(env.client.workflow.getHandle(workflowId))),
+    signal: (fn: (h: ReturnType<typeof env.client.workflow.getHandle>) => Promise<void>) => {
+      signals.push(fn(env.client.workflow.getHandle(workflowId)));
+    },
   };
   const step = async (s: string) => {
     log.push({ step: s, at: (await now()).toFormat("yyyy-MM-dd'T'HH:mmZZ") });
     opts.on?.(s, ctl);
+    await Promise.all(signals.splice(0));
   };
   const activities: Partial<BailActivities> = {
     loadCourtPlan: async () => {

@@ -113,6 +113,7 @@ export type AppDeps = {
     RATE_LIMIT_LOGIN_PER_IP?: number | undefined;
     TRUSTED_PROXIES?: string | undefined;
     METRICS_TOKEN?: string | undefined;
+    METRICS_CACHE_SECONDS?: number | undefined;
     SESSION_MAX_AGE_SECONDS?: number | undefined;
     REVOCATION_POLL_MS?: number | undefined;
     OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
@@ -198,7 +199,12 @@ export function createApp(deps: AppDeps) {
       await next();
     });
   }
-  const metrics = createMetrics({ db, temporal: deps.temporal, taskQueuePrefix: config.TASK_QUEUE_PREFIX });
+  const metrics = createMetrics({
+    db,
+    temporal: deps.temporal,
+    taskQueuePrefix: config.TASK_QUEUE_PREFIX,
+    cacheMs: config.METRICS_CACHE_SECONDS === undefined ? undefined : config.METRICS_CACHE_SECONDS * 1000,
+  });
   // Request limits per client address, per caller (user or API key) and for logins, shared by
   // every replica through Postgres.
   const limits = new PostgresRateLimitStore(db, config.TASK_QUEUE_PREFIX);

@@ -20,7 +20,33 @@ async function tolerant(gauge: client.Gauge, read: () => Promise<void>): Promise
   }
 }
 
-export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix: string }) {
+/**
+ * `read` at most once per `ttlMs`: a scrape (or a storm of them, /metrics being reachable by anyone
+ * with the token) reuses the last answer while it is fresh. A failed read is not kept.
+ */
+export function cachedFor<T>(ttlMs: number, read: () => Promise<T>, now = Date.now): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || now() - last.at >= ttlMs) {
+      const value = read();
+      const entry = { at: now(), value };
+      last = entry;
+      value.catch(() => {
+        if (last === entry) last = undefined;
+      });
+    }
+    return last.value;
+  };
+}
+
+export function createMetrics(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueuePrefix: string;
+  /** How long a gauge's reading is reused (15 s by default, about a scrape interval). */
+  cacheMs?: number | undefined;
+}) {
+  const ttl = deps.cacheMs ?? 15_000;
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'sentinel_api_' });
   const registers = [registry];
@@ -40,7 +66,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const rows = await deliveryCounts(deps.db);
+        const rows = await readDeliveries();
         this.reset();
         for (const r of rows) this.set({ channel: r.channel, status: r.status }, r.n);
       });
@@ -48,12 +74,33 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
   });
 
   // Both breaker gauges are collected in the same scrape (concurrently): one read serves both.
-  let breakers: { at: number; rows: ReturnType<typeof providerStates> } | undefined;
-  const readBreakers = () => {
-    if (!breakers || Date.now() - breakers.at > 1000)
-      breakers = { at: Date.now(), rows: providerStates(deps.db) };
-    return breakers.rows;
-  };
+  const readBreakers = cachedFor(ttl, () => providerStates(deps.db));
+  const readDeliveries = cachedFor(ttl, () => deliveryCounts(deps.db));
+  const readExecutions = cachedFor(ttl, () => deps.temporal.workflow.count('GROUP BY ExecutionStatus'));
+  const readBacklogs = cachedFor(ttl, async () => {
+    const backlogs: { name: string; backlog: number }[] = [];
+    for (const context of CONTEXTS) {
+      const name = taskQueue(context, deps.taskQueuePrefix);
+      const res = await deps.temporal.workflowService.describeTaskQueue({
+        namespace: deps.temporal.options.namespace,
+        taskQueue: { name },
+        reportStats: true,
+        // The enhanced mode is what reports stats; the SDK's proto marks it deprecated, not gone.
+        apiMode: 1,
+      });
+      const backlog = Object.values(res.versionsInfo ?? {}).reduce(
+        (sum, v) =>
+          sum +
+          Object.values(v.typesInfo ?? {}).reduce(
+            (s, t) => s + Number(t.stats?.approximateBacklogCount ?? 0),
+            0,
+          ),
+        0,
+      );
+      backlogs.push({ name, backlog });
+    }
+    return backlogs;
+  });
 
   new client.Gauge({
     name: 'sentinel_circuit_breaker_state',
@@ -94,7 +141,7 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
-        const counted = await deps.temporal.workflow.count('GROUP BY ExecutionStatus');
+        const counted = await readExecutions();
         this.reset();
         for (const g of counted.groups) this.set({ status: String(g.groupValues[0]) }, g.count);
       });
@@ -108,27 +155,9 @@ export function createMetrics(deps: { db: Db; temporal: Client; taskQueuePrefix:
     registers,
     async collect() {
       await tolerant(this, async () => {
+        const backlogs = await readBacklogs();
         this.reset();
-        for (const context of CONTEXTS) {
-          const name = taskQueue(context, deps.taskQueuePrefix);
-          const res = await deps.temporal.workflowService.describeTaskQueue({
-            namespace: deps.temporal.options.namespace,
-            taskQueue: { name },
-            reportStats: true,
-            // The enhanced mode is what reports stats; the SDK's proto marks it deprecated, not gone.
-            apiMode: 1,
-          });
-          const backlog = Object.values(res.versionsInfo ?? {}).reduce(
-            (sum, v) =>
-              sum +
-              Object.values(v.typesInfo ?? {}).reduce(
-                (s, t) => s + Number(t.stats?.approximateBacklogCount ?? 0),
-                0,
-              ),
-            0,
-          );
-          this.set({ task_queue: name }, backlog);
-        }
+        for (const q of backlogs) this.set({ task_queue: q.name }, q.backlog);
       });
     },
   });

@@ -27,6 +27,8 @@ export const configSchema = z
     PUBLIC_URL: z.string().url().optional(),
     /** The built console the API serves at / (npm run build:web writes it). */
     CONSOLE_DIR: z.string().min(1).default('web/dist'),
+    /** How long /metrics reuses a gauge's reading (deliveries, breakers, executions, backlogs). */
+    METRICS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(15),
     /** The customer-facing app; emails' buttons lead there (/accounts/<id>, /goals/<id>, …). Unset: no button. */
     APP_URL: z.string().url().optional(),
     DATABASE_URL: z

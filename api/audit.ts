@@ -14,6 +14,7 @@ export function commandActor(c: Context<AppEnv>): CommandActor {
     type: p.actorType,
     id: p.actorId,
     requestId: c.get('requestId'),
+    clientRequestId: c.get('clientRequestId') ?? null,
     ip: ip && ip !== 'unknown' ? ip : null,
   };
 }
@@ -55,6 +56,7 @@ export function piiViewed(
     actorType: by.type,
     actorId: by.id,
     requestId: by.requestId ?? null,
+    clientRequestId: by.clientRequestId ?? null,
     ip: by.ip ?? null,
     action: 'customer.pii_viewed',
     resourceType: resource.type,

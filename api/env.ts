@@ -18,7 +18,10 @@ export type Principal = {
 /** Hono's per-request variables. */
 export type AppEnv = {
   Variables: {
+    /** The server's id of this request (X-Request-ID of the answer; logs, errors, audit rows). */
     requestId: string;
+    /** The client's own X-Request-ID when it sent a plain one: logged and audited beside ours. */
+    clientRequestId?: string | undefined;
     /** The client's address (api/client-address.ts: the peer, or what our proxies say it is). */
     clientIp: string;
     log: Logger;

@@ -3,7 +3,11 @@ import type { Db, Queryable } from '../db/pool.js';
 import type { Actor } from '../workflows/platform/actor.js';
 
 /** Who asks for a command, and through which request: what the audit trail keeps of them. */
-export type CommandActor = Actor & { requestId?: string | null | undefined; ip?: string | null | undefined };
+export type CommandActor = Actor & {
+  requestId?: string | null | undefined;
+  clientRequestId?: string | null | undefined;
+  ip?: string | null | undefined;
+};
 
 export type AuditOf = {
   action: string;
@@ -22,6 +26,7 @@ export function audit(t: Queryable, orgId: string, by: CommandActor, a: AuditOf)
     actorType: by.type,
     actorId: by.id,
     requestId: by.requestId ?? null,
+    clientRequestId: by.clientRequestId ?? null,
     ip: by.ip ?? null,
     ...a,
   });

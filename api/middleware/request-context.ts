@@ -23,7 +23,7 @@ const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ['X-XSS-Protection', '0'],
 ];
 
-/** A client's X-Request-ID is kept when it is short and plain (it reaches logs and headers). */
+/** A client's X-Request-ID is kept (beside ours) when it is short and plain: it reaches logs and headers. */
 const PLAIN_ID = /^[\w\-=]{1,255}$/;
 
 /**
@@ -38,7 +38,7 @@ export function redactUrl(url: string): string {
 
 /**
  * What every request gets, in one layer (each hono middleware adds its own promises to every
- * request): its id (the client's X-Request-ID when plain, else a new UUID) echoed in the answer,
+ * request): its id (a new UUID, and the client's X-Request-ID beside it when plain) in the answer,
  * a logger bound to it, one log line and one metrics observation when it ends, the security
  * headers, `Vary: Origin` (hono's cors answers the requests that carry Origin), and the
  * variables `vars` names.
@@ -53,10 +53,16 @@ export function requestContext(deps: {
   const trusted = deps.trustedProxies ?? new Set<string>();
   return async (c, next) => {
     const started = performance.now();
+    // Our own id always: a client's could collide with another's, or be chosen to confuse the trail.
+    const requestId = randomUUID();
     const given = c.req.header('x-request-id');
-    const requestId = given && PLAIN_ID.test(given) ? given : randomUUID();
-    const child = log.child({ requestId });
+    const clientRequestId = given && PLAIN_ID.test(given) ? given : undefined;
+    const child = log.child(clientRequestId ? { requestId, clientRequestId } : { requestId });
     c.set('requestId', requestId);
+    if (clientRequestId) {
+      c.set('clientRequestId', clientRequestId);
+      c.header('X-Client-Request-ID', clientRequestId);
+    }
     c.set('clientIp', clientAddress(c, trusted));
     c.set('log', child);
     c.set('authenticate', vars.authenticate);

@@ -57,6 +57,7 @@ const COLUMNS = [
   'resource_type',
   'resource_id',
   'request_id',
+  'client_request_id',
   'ip',
   'before',
   'after',

@@ -13,7 +13,10 @@ export type AuditEntry = {
   resourceId?: string | null;
   before?: unknown;
   after?: unknown;
+  /** The server's id of the request (X-Request-ID of its answer). */
   requestId?: string | null;
+  /** The id the client sent (its X-Request-ID), kept beside the server's: it is the client's word. */
+  clientRequestId?: string | null;
   ip?: string | null;
   /**
    * Set by workflow activities so a retried activity appends one row, not two; unique per
@@ -53,11 +56,11 @@ export function selectWithReadAudit(select: FragmentSqlToken, e: AuditEntry | nu
 }
 
 function auditValues(e: AuditEntry, from = sql.fragment``) {
-  return sql.fragment`(org_id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, ip, dedup_key)
+  return sql.fragment`(org_id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, client_request_id, ip, dedup_key)
     SELECT ${e.orgId}, ${e.actorType}, ${e.actorId}, ${e.action}, ${e.resourceType}, ${e.resourceId ?? null},
       ${e.before === undefined ? null : sql.jsonb(e.before as never)},
       ${e.after === undefined ? null : sql.jsonb(e.after as never)},
-      ${e.requestId ?? null}, ${e.ip ?? null}, ${e.dedupKey ?? null} ${from}`;
+      ${e.requestId ?? null}, ${e.clientRequestId ?? null}, ${e.ip ?? null}, ${e.dedupKey ?? null} ${from}`;
 }
 
 export const auditRow = z.object({
@@ -70,6 +73,7 @@ export const auditRow = z.object({
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
   request_id: z.string().nullable(),
+  client_request_id: z.string().nullable(),
   ip: z.string().nullable(),
   created_at: z.string(),
 });
@@ -96,7 +100,7 @@ export function listAudit(db: Queryable, orgId: string, f: AuditFilters): Promis
   if (f.from) where.push(sql.fragment`created_at >= ${f.from}::timestamptz`);
   if (f.to) where.push(sql.fragment`created_at <= ${f.to}::timestamptz`);
   return db.any(sql.type(auditRow)`
-    SELECT id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, host(ip) AS ip, created_at
+    SELECT id, actor_type, actor_id, action, resource_type, resource_id, before, after, request_id, client_request_id, host(ip) AS ip, created_at
     FROM audit_events WHERE ${sql.join(where, sql.fragment` AND `)}
     ORDER BY created_at DESC, id DESC LIMIT ${f.limit + 1}`);
 }

@@ -57,7 +57,7 @@ describe('audit trail', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,created_at,actor_type,actor_id,action,resource_type,resource_id,request_id,ip,before,after',
+      'id,created_at,actor_type,actor_id,action,resource_type,resource_id,request_id,client_request_id,ip,before,after',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(',customer.created,customer,');

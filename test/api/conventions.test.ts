@@ -144,9 +144,23 @@ const SECURITY = [
 ];
 
 describe('request ids and headers', () => {
-  it('echoes a client X-Request-ID and makes one otherwise', async () => {
+  it('makes its own request id, keeping a client X-Request-ID beside it (answer and audit row)', async () => {
     const mine = await h.call('GET', '/health/live', { headers: { 'x-request-id': 'client-req-42' } });
-    expect(mine.headers.get('x-request-id')).toBe('client-req-42');
+    expect(mine.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(mine.headers.get('x-client-request-id')).toBe('client-req-42');
+    const { orgId, users } = await h.createOrg(['admin']);
+    const created = await h.call('POST', '/api/v1/customers', {
+      token: users.admin.token,
+      headers: { 'x-request-id': 'client-req-43' },
+      body: { external_id: 'req-ids', first_name: 'Rae', last_name: 'Quest' },
+    });
+    expect(created.status).toBe(201);
+    const row = await h.db.one(sql.unsafe`
+      SELECT request_id, client_request_id FROM audit_events WHERE org_id = ${orgId} AND action = 'customer.created'`);
+    expect(row).toEqual({
+      request_id: created.headers.get('x-request-id'),
+      client_request_id: 'client-req-43',
+    });
     const made = await h.call('GET', '/health/live');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(made.headers.get('x-content-type-options')).toBe('nosniff');
@@ -156,6 +170,7 @@ describe('request ids and headers', () => {
     const missing = await h.call('GET', '/api/v1/nowhere', { headers: { 'x-request-id': 'two words' } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(missing.headers.get('x-client-request-id')).toBeNull();
     expect(missing.body.error.requestId).toBe(missing.headers.get('x-request-id'));
     expect(Object.fromEntries([...missing.headers].filter(([k]) => SECURITY.includes(k)))).toEqual({
       'cross-origin-opener-policy': 'same-origin',

@@ -15291,6 +15291,7 @@ export interface components {
             before?: unknown;
             after?: unknown;
             request_id: string | null;
+            client_request_id: string | null;
             ip: string | null;
             created_at: string;
         };

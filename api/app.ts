@@ -233,7 +233,7 @@ export function createApp(deps: AppDeps) {
       // The Temporal Web UI's codec requests
       'X-Namespace',
     ],
-    exposeHeaders: ['X-Request-ID', 'Retry-After'],
+    exposeHeaders: ['X-Request-ID', 'X-Client-Request-ID', 'Retry-After'],
     maxAge: 600,
   });
   // Only a browser's cross-origin request carries Origin (hono's cors writes to c.res before the

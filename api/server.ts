@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
+import { refuseSuperuser } from '../db/role-check.js';
 import { DEFAULT_DATABASE_URL, failClosed, loadConfig } from '../lib/config.js';
 import { cipherFromConfig } from '../lib/field-encryption.js';
 import { createLogger } from '../lib/logger.js';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  await refuseSuperuser(config.NODE_ENV, db);
   const jwtSecret = config.JWT_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.JWT_SECRET) log.warn('JWT_SECRET is not set: tokens will not survive a restart');
 

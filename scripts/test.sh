@@ -14,7 +14,7 @@ npx prettier --check . >/dev/null
 npm run --silent lint:cycles
 if command -v docker-compose >/dev/null 2>&1; then
   echo "== docker-compose config"
-  POSTGRES_PASSWORD=check PUBLIC_URL=https://check.example METRICS_TOKEN=check JWT_SECRET=check CARD_HASH_KEY=check LINK_SIGNING_KEY=check ENCRYPTION_KEYS=check docker-compose config -q
+  POSTGRES_PASSWORD=check APP_DB_PASSWORD=check PUBLIC_URL=https://check.example METRICS_TOKEN=check JWT_SECRET=check CARD_HASH_KEY=check LINK_SIGNING_KEY=check ENCRYPTION_KEYS=check docker-compose config -q
 fi
 echo "== console build"
 # The browser tests drive the built console, as the API serves it.

@@ -5,6 +5,7 @@ import { createLogger } from '../lib/logger.js';
 import { startTracing } from '../lib/tracing.js';
 import { createDatabaseIfMissing } from '../db/ensure-database.js';
 import { createDb } from '../db/pool.js';
+import { refuseSuperuser } from '../db/role-check.js';
 import { createTemporalClient, createWorkerConnection } from '../temporal/connection.js';
 import { payloadCodecs } from '../temporal/payload-codec.js';
 import { DEFAULT_THRESHOLDS } from '../workflows/triage/screening.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await createDatabaseIfMissing(databaseUrl);
   const db = await createDb(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  await refuseSuperuser(config.NODE_ENV, db);
   const connection = await createWorkerConnection(config);
   const cipher = cipherFromConfig(config, (m) => log.warn(m));
   const codecs = payloadCodecs(config, cipher);

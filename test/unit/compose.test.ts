@@ -14,6 +14,18 @@ function services(): Map<string, string> {
 }
 
 describe('docker-compose.yml', () => {
+  it('runs migrations as the owner and the API and workers as a role granted sentinel_app', () => {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
+    const s = services();
+    const shared = text.slice(0, text.indexOf('\nservices:\n'));
+    expect(shared).toMatch(/DATABASE_URL: postgres:\/\/sentinel_runtime:/);
+    for (const name of ['api', 'worker']) expect(s.get(name)).toMatch(/environment: \*sentinel-env/);
+    expect(s.get('migrate')).toMatch(/DATABASE_URL: postgres:\/\/sentinel:/);
+    expect(s.get('postgres')).toContain('./deploy/postgres/init-roles.sh:/docker-entrypoint-initdb.d/');
+    const init = fs.readFileSync(path.join(PROJECT_ROOT, 'deploy/postgres/init-roles.sh'), 'utf8');
+    expect(init).toMatch(/CREATE ROLE sentinel_runtime LOGIN NOSUPERUSER .* IN ROLE sentinel_app/);
+  });
+
   it('publishes no Temporal port (frontend or Web UI) to the host', () => {
     const s = services();
     expect(s.has('temporal')).toBe(true);

@@ -3,7 +3,10 @@ import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: true, config: { METRICS_TOKEN: 'scrape-token-0123456789', METRICS_CACHE_SECONDS: 0 } });
+  h = await startHarness({
+    worker: true,
+    config: { METRICS_TOKEN: 'scrape-token-0123456789', METRICS_CACHE_SECONDS: 0 },
+  });
 });
 afterAll(() => h.close());
 

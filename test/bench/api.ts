@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import type { TransactionInput } from '../../db/triage/transactions.js';
 import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../lib/passwords.js';
-import { seedTransactions, withBenchEnvironment } from './environment.js';
+import { benchAppConfig, seedTransactions, withBenchEnvironment } from './environment.js';
 
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
   new Promise<{ url: string; close: () => void }>((resolve) => {
@@ -112,18 +112,7 @@ export async function apiBench(): Promise<void> {
     }
 
     const app = createApp({
-      config: {
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        CARD_HASH_KEY: randomBytes(32).toString('hex'),
-        JWT_ISSUER: 'sentinel-bench',
-        ACCESS_TOKEN_TTL_SECONDS: 3600,
-        REFRESH_TOKEN_TTL_SECONDS: 3600,
-        CORS_ORIGINS: [],
-        BODY_LIMIT_BYTES: 1024 * 1024,
-        TASK_QUEUE_PREFIX: 'bench-',
-        RATE_LIMIT_PER_USER: 1_000_000_000,
-        RATE_LIMIT_PER_IP: 1_000_000_000,
-      },
+      config: benchAppConfig(),
       db,
       cipher,
       temporal: env.client,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -14,7 +14,7 @@ import { FieldCipher } from '../../lib/field-encryption.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { buildConsole, consoleIsStale } from '../../scripts/build-web.js';
-import { withBenchEnvironment } from './environment.js';
+import { benchAppConfig, withBenchEnvironment } from './environment.js';
 
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
   new Promise<{ url: string; close: () => void }>((resolve) => {
@@ -70,19 +70,7 @@ export async function consoleBench(): Promise<void> {
     const log = createLogger({ level: 'silent' });
     const hub = new EventHub(databaseUrl, db, log);
     const app = createApp({
-      config: {
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        CARD_HASH_KEY: randomBytes(32).toString('hex'),
-        JWT_ISSUER: 'sentinel-bench',
-        ACCESS_TOKEN_TTL_SECONDS: 3600,
-        REFRESH_TOKEN_TTL_SECONDS: 3600,
-        CORS_ORIGINS: [],
-        BODY_LIMIT_BYTES: 1024 * 1024,
-        TASK_QUEUE_PREFIX: 'bench-',
-        RATE_LIMIT_PER_USER: 1_000_000_000,
-        RATE_LIMIT_PER_IP: 1_000_000_000,
-        RATE_LIMIT_LOGIN_PER_IP: 1_000_000_000,
-      },
+      config: benchAppConfig(),
       db,
       cipher: FieldCipher.ephemeral(),
       temporal: env.client,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AppDeps } from '../../api/app.js';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -58,4 +59,21 @@ export async function withBenchEnvironment(
     await dropDatabase(database.url);
     await database.stop();
   }
+}
+
+/** The API's configuration in a benchmark: fresh keys, and limits no benchmark's load can reach. */
+export function benchAppConfig(): AppDeps['config'] {
+  return {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    CARD_HASH_KEY: randomBytes(32).toString('hex'),
+    JWT_ISSUER: 'sentinel-bench',
+    ACCESS_TOKEN_TTL_SECONDS: 3600,
+    REFRESH_TOKEN_TTL_SECONDS: 3600,
+    CORS_ORIGINS: [],
+    BODY_LIMIT_BYTES: 1024 * 1024,
+    TASK_QUEUE_PREFIX: 'bench-',
+    RATE_LIMIT_PER_USER: 1_000_000_000,
+    RATE_LIMIT_PER_IP: 1_000_000_000,
+    RATE_LIMIT_LOGIN_PER_IP: 1_000_000_000,
+  };
 }

@@ -455,12 +455,11 @@ function Actions({ alert }: { alert: AlertDetail }) {
         )}
       </div>
       {panel === 'resolve' && (
-        <form
-          className="flex flex-col gap-2 rounded-md border border-slate-200 p-3"
-          aria-label="Resolve the alert"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = new FormData(e.currentTarget);
+        <ActionForm
+          label="Resolve the alert"
+          submit="Resolve"
+          pending={act.isPending}
+          onSubmit={(f) => {
             const outcome = field(f, 'outcome') as (typeof OUTCOMES)[number];
             act.mutate(async () => {
               await unwrap(
@@ -483,18 +482,15 @@ function Actions({ alert }: { alert: AlertDetail }) {
           </Select>
           <Label htmlFor="resolution">Resolution</Label>
           <Textarea id="resolution" name="resolution" required maxLength={2000} />
-          <Button type="submit" size="sm" className="self-start" disabled={act.isPending}>
-            Resolve
-          </Button>
-        </form>
+        </ActionForm>
       )}
       {panel === 'freeze' && (
-        <form
-          className="flex flex-col gap-2 rounded-md border border-slate-200 p-3"
-          aria-label="Freeze the card"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = new FormData(e.currentTarget);
+        <ActionForm
+          label="Freeze the card"
+          submit="Freeze"
+          destructive
+          pending={act.isPending}
+          onSubmit={(f) =>
             act.mutate(async () => {
               const card = await unwrap(
                 client.POST('/api/v1/actions/freeze-card', {
@@ -503,54 +499,73 @@ function Actions({ alert }: { alert: AlertDetail }) {
                     card_id: alert.card_id!,
                     reason: field(f, 'reason'),
                     temporary: true,
-                    duration_hours: Number(f.get('hours')),
+                    duration_hours: Number(field(f, 'hours')),
                   },
                 }),
               );
               return `Card ${card.status}`;
-            });
-          }}
+            })
+          }
         >
           <Label htmlFor="reason">Reason</Label>
           <Input id="reason" name="reason" required maxLength={200} defaultValue="Suspected fraud" />
           <Label htmlFor="hours">For (hours)</Label>
           <Input id="hours" name="hours" type="number" min={1} max={720} defaultValue={24} className="w-28" />
-          <Button
-            type="submit"
-            size="sm"
-            variant="destructive"
-            className="self-start"
-            disabled={act.isPending}
-          >
-            Freeze
-          </Button>
-        </form>
+        </ActionForm>
       )}
       {panel === 'note' && (
-        <form
-          className="flex flex-col gap-2 rounded-md border border-slate-200 p-3"
-          aria-label="Add a note"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const note = field(new FormData(e.currentTarget), 'note');
+        <ActionForm
+          label="Add a note"
+          submit="Add note"
+          pending={act.isPending}
+          onSubmit={(f) =>
             act.mutate(async () => {
               await unwrap(
                 client.POST('/api/v1/alerts/{id}/notes', {
                   params: { path: { id: alert.id }, header: key },
-                  body: { note },
+                  body: { note: field(f, 'note') },
                 }),
               );
               return 'Note added';
-            });
-          }}
+            })
+          }
         >
           <Label htmlFor="note">Note</Label>
           <Textarea id="note" name="note" required maxLength={4000} />
-          <Button type="submit" size="sm" className="self-start" disabled={act.isPending}>
-            Add note
-          </Button>
-        </form>
+        </ActionForm>
       )}
     </section>
+  );
+}
+
+/** A small form under the action buttons: its fields, and one submit that runs the action. */
+function ActionForm(props: {
+  label: string;
+  submit: string;
+  destructive?: boolean;
+  pending: boolean;
+  onSubmit: (form: FormData) => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <form
+      className="flex flex-col gap-2 rounded-md border border-slate-200 p-3"
+      aria-label={props.label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit(new FormData(e.currentTarget));
+      }}
+    >
+      {props.children}
+      <Button
+        type="submit"
+        size="sm"
+        variant={props.destructive ? 'destructive' : 'default'}
+        className="self-start"
+        disabled={props.pending}
+      >
+        {props.submit}
+      </Button>
+    </form>
   );
 }

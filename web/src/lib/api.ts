@@ -43,6 +43,8 @@ function setAccess(pair: { access_token: string; expires_in: number } | null) {
 export const accessToken = () => access?.token ?? null;
 
 let refreshing: Promise<boolean> | null = null;
+/** While signing out, nothing renews the session it is ending. */
+let signingOut = false;
 
 const HINT = 'sentinel_session';
 /** Whether the server said a session cookie exists (a readable flag beside the httpOnly token). */
@@ -51,7 +53,7 @@ const hasSession = () => document.cookie.split('; ').some((c) => c.startsWith(`$
 /** Renews the access token through the cookie; false when there is no session to renew. */
 export function refresh(): Promise<boolean> {
   const run = async () => {
-    if (!hasSession()) {
+    if (signingOut || !hasSession()) {
       setAccess(null);
       return false;
     }
@@ -86,14 +88,23 @@ export async function login(email: string, password: string) {
   setAccess(body);
 }
 
+/**
+ * Forgets the access token first (streams and queries stop asking with it), then ends the session
+ * on the server, which revokes the session's tokens and clears the cookie.
+ */
 export async function logout() {
-  await fetch(`${API_BASE}/auth/logout`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  }).catch(() => undefined);
+  signingOut = true;
   setAccess(null);
+  try {
+    await fetch(`${API_BASE}/auth/logout`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).catch(() => undefined);
+  } finally {
+    signingOut = false;
+  }
 }
 
 type ErrorBody = {
@@ -112,8 +123,10 @@ function toError(status: number, body: ErrorBody | undefined): ApiError {
 
 const auth: Middleware = {
   async onRequest({ request }) {
-    if (access && access.expiresAt - Date.now() < 10_000) await refresh();
-    if (access) request.headers.set('Authorization', `Bearer ${access.token}`);
+    if (!access || access.expiresAt - Date.now() < 10_000) await refresh();
+    // Signed out: the request is not sent (it could only be refused).
+    if (!access) throw new ApiError(401, 'unauthorized', 'Signed out: sign in again');
+    request.headers.set('Authorization', `Bearer ${access.token}`);
     return request;
   },
   onResponse({ response }) {

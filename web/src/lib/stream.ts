@@ -23,9 +23,15 @@ export function follow(
       onState('connecting');
       try {
         if (!accessToken()) await refresh();
-        const headers: Record<string, string> = { Accept: 'text/event-stream' };
         const token = accessToken();
-        if (token) headers.Authorization = `Bearer ${token}`;
+        if (!token) {
+          onState('offline'); // signed out: nothing to follow
+          return;
+        }
+        const headers: Record<string, string> = {
+          Accept: 'text/event-stream',
+          Authorization: `Bearer ${token}`,
+        };
         if (lastId) headers['Last-Event-ID'] = lastId;
         const res = await fetch(`${API_BASE}${path}`, { headers, signal: abort.signal });
         if (res.status === 401) await refresh();

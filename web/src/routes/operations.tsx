@@ -318,10 +318,63 @@ function Execution({ id, onClose }: { id: string; onClose: () => void }) {
                 </Button>
               </div>
             )}
+            {d.status === 'running' && <SignalForm id={id} />}
           </>
         )}
       </CardContent>
     </Card>
+  );
+}
+
+/** Sends a signal the workflow's type declares (the API checks its name and arguments). */
+function SignalForm({ id }: { id: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const signal = useMutation({
+    mutationFn: (body: { name: string; args: unknown[] }) =>
+      unwrap(
+        client.POST('/api/v1/admin/workflows/{workflowId}/signal', {
+          params: { path: { workflowId: id } },
+          body,
+        }),
+      ),
+    onSuccess: () => toast.success('Signal sent'),
+    onError: (err) => toast.error(err.message),
+  });
+  return (
+    <form
+      aria-label="Send a signal"
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        let args: unknown;
+        try {
+          args = JSON.parse(field(f, 'args') || '[]');
+        } catch {
+          return setError('Arguments must be a JSON array');
+        }
+        if (!Array.isArray(args)) return setError('Arguments must be a JSON array');
+        setError(null);
+        signal.mutate({ name: field(f, 'signal').trim(), args });
+      }}
+    >
+      <div className="flex flex-col gap-1">
+        <Label htmlFor="sig-name">Signal</Label>
+        <Input id="sig-name" name="signal" required placeholder="customerReply" className="w-48" />
+      </div>
+      <div className="flex flex-col gap-1">
+        <Label htmlFor="sig-args">Arguments (JSON array)</Label>
+        <Input id="sig-args" name="args" placeholder='[{"answer": "yes"}]' className="w-72 font-mono" />
+      </div>
+      <Button type="submit" variant="outline" disabled={signal.isPending}>
+        Send signal
+      </Button>
+      {error && (
+        <p role="alert" className="w-full text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </form>
   );
 }
 

@@ -23,12 +23,6 @@ export class ApiError extends Error {
  */
 let access: { token: string; expiresAt: number } | null = null;
 let renewTimer: ReturnType<typeof setTimeout> | undefined;
-const listeners = new Set<(signedIn: boolean) => void>();
-
-export function onSessionChange(fn: (signedIn: boolean) => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
 
 function setAccess(pair: { access_token: string; expires_in: number } | null) {
   clearTimeout(renewTimer);
@@ -37,7 +31,6 @@ function setAccess(pair: { access_token: string; expires_in: number } | null) {
     const renewIn = Math.max(5_000, (pair.expires_in - 60) * 1000);
     renewTimer = setTimeout(() => void refresh(), renewIn);
   }
-  for (const fn of listeners) fn(pair !== null);
 }
 
 export const accessToken = () => access?.token ?? null;
@@ -71,9 +64,11 @@ export function refresh(): Promise<boolean> {
     setAccess((await res.json()) as { access_token: string; expires_in: number });
     return true;
   };
-  const locked = navigator.locks ? navigator.locks.request('sentinel-refresh', run).then((ok) => ok) : run();
-  const pending = (refreshing ??= locked.finally(() => (refreshing = null)));
-  return pending;
+  // One refresh at a time in this tab (callers share it), and across tabs through the lock.
+  refreshing ??= (
+    navigator.locks ? navigator.locks.request('sentinel-refresh', run).then((ok) => ok) : run()
+  ).finally(() => (refreshing = null));
+  return refreshing;
 }
 
 export async function login(email: string, password: string) {

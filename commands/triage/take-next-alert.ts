@@ -6,8 +6,9 @@ import { assignAlertIn } from './assign-alert.js';
 /**
  * "Take next": assigns the caller the oldest unassigned alert of the highest priority, in one
  * transaction that locks it (skipping those others hold), so concurrent takers never share one.
- * Null when nothing waits. Like an assignment of an alert without a running triage, it goes
- * straight to Postgres; a running triage reads the assignee from there.
+ * Null when nothing waits. It writes Postgres directly, as an assignment does when no triage runs:
+ * the alert and case rows (what every screen and the stream show) are right at once, but a running
+ * triage is not told, so its progress query keeps the assignee it knew.
  */
 export function takeNextAlert(
   db: Db,

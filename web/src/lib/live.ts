@@ -1,4 +1,5 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { AGE_MS, PRIORITY_RANK, type AgeFilter } from './domain';
 import type { Alert } from './session';
 import type { StreamEvent } from './stream';
 
@@ -17,15 +18,14 @@ export type AlertFilters = {
   priority?: Alert['priority'] | undefined;
   assigned_agent?: string | undefined;
   alert_type?: string | undefined;
-  older_than?: string | undefined;
+  older_than?: AgeFilter | undefined;
 };
 
-const RANK = { critical: 4, high: 3, medium: 2, low: 1 } as const;
 /** The list's order: highest priority first, then newest. */
 export const queueOrder = (a: Alert, b: Alert) =>
-  RANK[b.priority] - RANK[a.priority] || b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
-
-const AGE_MS: Record<string, number> = { '1h': 3600_000, '24h': 86400_000, '7d': 7 * 86400_000 };
+  PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+  b.created_at.localeCompare(a.created_at) ||
+  b.id.localeCompare(a.id);
 
 export function matches(a: Alert, f: AlertFilters): boolean {
   const cut = f.older_than ? AGE_MS[f.older_than] : undefined;

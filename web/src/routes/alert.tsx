@@ -2,11 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
 import { toast } from 'sonner';
+import { ErrorText } from '@/components/ui/error-text';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input, Label, Select, Textarea } from '@/components/ui/input';
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { client, idempotencyKey, unwrap, type Schemas } from '@/lib/api';
+import { OUTCOMES } from '@/lib/domain';
 import { onAlertEvent } from '@/lib/live';
 import { can, meQuery } from '@/lib/session';
 import { useStream } from '@/lib/stream';
@@ -71,9 +73,7 @@ function AlertDrawer() {
         {alert.isError ? (
           <div className="p-6">
             <SheetTitle>Alert</SheetTitle>
-            <p role="alert" className="mt-2 text-sm text-red-700">
-              {alert.error.message}
-            </p>
+            <ErrorText error={alert.error} className="mt-2" />
           </div>
         ) : !alert.data ? (
           <div className="p-6">
@@ -302,8 +302,6 @@ function Timeline({ alert }: { alert: AlertDetail }) {
   );
 }
 
-const OUTCOMES = ['confirmed_fraud', 'false_positive', 'customer_confirmed', 'inconclusive'] as const;
-
 /** What the API offers on this alert, for a role that may: each says what it did, or the API's refusal. */
 function Actions({ alert }: { alert: AlertDetail }) {
   const { data: me } = useQuery(meQuery);
@@ -326,133 +324,92 @@ function Actions({ alert }: { alert: AlertDetail }) {
   if (!writable && !actions)
     return <p className="text-sm text-slate-600">Your role may view this alert but not act on it.</p>;
   const key = { 'idempotency-key': idempotencyKey() };
+  /** A button that runs an action at once; what it answers is the confirmation shown. */
+  const action = (label: string, run: () => Promise<string>, variant: 'default' | 'outline' = 'outline') => (
+    <Button size="sm" variant={variant} disabled={act.isPending} onClick={() => act.mutate(run)}>
+      {label}
+    </Button>
+  );
+  /** A button that opens (or closes) the form of an action that needs input. */
+  const opens = (
+    name: NonNullable<typeof panel>,
+    label: string,
+    variant: 'outline' | 'ghost' = 'outline',
+  ) => (
+    <Button
+      size="sm"
+      variant={variant}
+      onClick={() => setPanel(panel === name ? null : name)}
+      aria-expanded={panel === name}
+    >
+      {label}
+    </Button>
+  );
   return (
     <section aria-label="Actions" className="flex flex-col gap-3">
       <div className="flex flex-wrap gap-2">
-        {writable && unresolved && me?.email && alert.assigned_agent !== me.email && (
-          <Button
-            size="sm"
-            onClick={() =>
-              act.mutate(async () => {
-                await unwrap(
-                  client.POST('/api/v1/alerts/{id}/assign', {
-                    params: { path: { id: alert.id }, header: key },
-                    body: { agent: me.email! },
-                  }),
-                );
-                return 'Assigned to you';
-              })
-            }
-          >
-            Assign to me
-          </Button>
-        )}
-        {writable && (
-          <Button
-            size="sm"
-            variant="outline"
-            onClick={() =>
-              act.mutate(async () => {
-                const r = await unwrap(
-                  client.POST('/api/v1/alerts/{id}/triage', { params: { path: { id: alert.id } } }),
-                );
-                return `Triage started: ${r.batches.flat().length} agents in ${r.batches.length} steps`;
-              })
-            }
-          >
-            Start triage
-          </Button>
-        )}
-        {writable && unresolved && (
-          <Button
-            size="sm"
-            variant="outline"
-            onClick={() => setPanel(panel === 'resolve' ? null : 'resolve')}
-            aria-expanded={panel === 'resolve'}
-          >
-            Resolve…
-          </Button>
-        )}
-        {actions && alert.card_id && (
-          <>
-            <Button
-              size="sm"
-              variant="outline"
-              onClick={() => setPanel(panel === 'freeze' ? null : 'freeze')}
-              aria-expanded={panel === 'freeze'}
-            >
-              Freeze card…
-            </Button>
-            <Button
-              size="sm"
-              variant="outline"
-              onClick={() =>
-                act.mutate(async () => {
-                  await unwrap(
-                    client.POST('/api/v1/actions/unfreeze-card', {
-                      body: { card_id: alert.card_id!, reason: `Alert ${alert.id} reviewed` },
-                    }),
-                  );
-                  return 'Unfreeze requested';
-                })
-              }
-            >
-              Unfreeze card
-            </Button>
-          </>
-        )}
-        {actions && alert.transaction_id && (
-          <Button
-            size="sm"
-            variant="outline"
-            onClick={() =>
-              act.mutate(async () => {
-                const d = await unwrap(
-                  client.POST('/api/v1/actions/open-dispute', {
-                    body: { transaction_id: alert.transaction_id!, dispute_reason: 'fraud' },
-                  }),
-                );
-                return `Dispute ${d.status}`;
-              })
-            }
-          >
-            Open dispute
-          </Button>
-        )}
-        {actions && (
-          <Button
-            size="sm"
-            variant="outline"
-            onClick={() =>
-              act.mutate(async () => {
-                await unwrap(
-                  client.POST('/api/v1/actions/contact-customer', {
-                    body: {
-                      customer_id: alert.customer_id,
-                      communication_type: 'sms',
-                      template: 'fraud_verification',
-                      expect_reply: true,
-                      ...(alert.case && { case_id: alert.case.id }),
-                    },
-                  }),
-                );
-                return 'Customer contacted: waiting for their YES/NO';
-              })
-            }
-          >
-            Contact customer
-          </Button>
-        )}
-        {writable && (
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={() => setPanel(panel === 'note' ? null : 'note')}
-            aria-expanded={panel === 'note'}
-          >
-            Add note…
-          </Button>
-        )}
+        {writable &&
+          unresolved &&
+          me?.email &&
+          alert.assigned_agent !== me.email &&
+          action(
+            'Assign to me',
+            async () => {
+              await unwrap(
+                client.POST('/api/v1/alerts/{id}/assign', {
+                  params: { path: { id: alert.id }, header: key },
+                  body: { agent: me.email! },
+                }),
+              );
+              return 'Assigned to you';
+            },
+            'default',
+          )}
+        {writable &&
+          action('Start triage', async () => {
+            const r = await unwrap(
+              client.POST('/api/v1/alerts/{id}/triage', { params: { path: { id: alert.id } } }),
+            );
+            return `Triage started: ${r.batches.flat().length} agents in ${r.batches.length} steps`;
+          })}
+        {writable && unresolved && opens('resolve', 'Resolve…')}
+        {actions && alert.card_id && opens('freeze', 'Freeze card…')}
+        {actions &&
+          alert.card_id &&
+          action('Unfreeze card', async () => {
+            await unwrap(
+              client.POST('/api/v1/actions/unfreeze-card', {
+                body: { card_id: alert.card_id!, reason: `Alert ${alert.id} reviewed` },
+              }),
+            );
+            return 'Unfreeze requested';
+          })}
+        {actions &&
+          alert.transaction_id &&
+          action('Open dispute', async () => {
+            const d = await unwrap(
+              client.POST('/api/v1/actions/open-dispute', {
+                body: { transaction_id: alert.transaction_id!, dispute_reason: 'fraud' },
+              }),
+            );
+            return `Dispute ${d.status}`;
+          })}
+        {actions &&
+          action('Contact customer', async () => {
+            await unwrap(
+              client.POST('/api/v1/actions/contact-customer', {
+                body: {
+                  customer_id: alert.customer_id,
+                  communication_type: 'sms',
+                  template: 'fraud_verification',
+                  expect_reply: true,
+                  ...(alert.case && { case_id: alert.case.id }),
+                },
+              }),
+            );
+            return 'Customer contacted: waiting for their YES/NO';
+          })}
+        {writable && opens('note', 'Add note…', 'ghost')}
       </div>
       {panel === 'resolve' && (
         <ActionForm

@@ -10,20 +10,20 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label, Select } from '@/components/ui/input';
 import { client, idempotencyKey, unwrap } from '@/lib/api';
+import { AGE_MS, PRIORITIES } from '@/lib/domain';
 import type { AlertFilters } from '@/lib/live';
 import { can, meQuery, type Alert } from '@/lib/session';
 import { age, cn, money } from '@/lib/utils';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 
 const STATUSES = ['open', 'assigned', 'resolved', 'closed'] as const;
-const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 const AGES = {
   '': 'Any age',
   '1h': 'Older than 1 hour',
   '24h': 'Older than a day',
   '7d': 'Older than a week',
 } as const;
-const AGE_MS = { '1h': 3600_000, '24h': 86400_000, '7d': 7 * 86400_000 } as const;
 
 const Search = z.object({
   // The default view: what waits for someone, most urgent and newest first.
@@ -223,10 +223,7 @@ function Queue({ filters }: { filters: AlertFilters }) {
   const key = useMemo(() => ['alerts', 'queue', filters] as const, [filters]);
   // The age cut is taken when the filter is chosen, not on every refetch.
   const before = useMemo(
-    () =>
-      filters.older_than
-        ? new Date(Date.now() - AGE_MS[filters.older_than as keyof typeof AGE_MS]).toISOString()
-        : undefined,
+    () => (filters.older_than ? new Date(Date.now() - AGE_MS[filters.older_than]).toISOString() : undefined),
     [filters.older_than],
   );
   const q = useInfiniteQuery({
@@ -272,12 +269,7 @@ function Queue({ filters }: { filters: AlertFilters }) {
   const open = (a: Alert | undefined) =>
     a && void navigate({ to: '/alerts/$alertId', params: { alertId: a.id }, search: true });
 
-  if (q.isError)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        {q.error.message}
-      </p>
-    );
+  if (q.isError) return <ErrorText error={q.error} />;
   if (q.isPending) return <p className="text-sm text-slate-600">Loading alerts…</p>;
   if (!rows.length)
     return <EmptyState title="No alerts match">The queue is clear for these filters.</EmptyState>;

@@ -6,6 +6,7 @@ import { client, unwrap } from '@/lib/api';
 import { can, meQuery } from '@/lib/session';
 import { age, dateTime, money } from '@/lib/utils';
 import { TransactionsTable } from '@/components/transactions-table';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 import { PRIORITY_VARIANT } from './alerts';
 
@@ -37,12 +38,7 @@ function Customer() {
       unwrap(client.GET('/api/v1/customers/{id}/alerts', { params: { path: { id }, query: { limit: 20 } } })),
     enabled: can(me, 'alerts:read'),
   });
-  if (customer.isError)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        {customer.error.message}
-      </p>
-    );
+  if (customer.isError) return <ErrorText error={customer.error} />;
   const c = customer.data;
   return (
     <div className="flex flex-col gap-4">

@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label } from '@/components/ui/input';
 import { client, unwrap } from '@/lib/api';
 import { field } from '@/lib/utils';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 
 export const customersRoute = createRoute({
@@ -38,11 +39,7 @@ function Customers() {
         <Label htmlFor="customer-search">Name, external id or email (with PII access)</Label>
         <Input id="customer-search" name="q" defaultValue={q ?? ''} key={q ?? ''} />
       </form>
-      {list.isError && (
-        <p role="alert" className="text-sm text-red-700">
-          {list.error.message}
-        </p>
-      )}
+      <ErrorText error={list.error} />
       {list.data && list.data.data.length === 0 && <EmptyState title="No customer matches" />}
       {list.data && list.data.data.length > 0 && (
         <Card>

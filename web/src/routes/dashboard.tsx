@@ -3,7 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { createRoute, Link } from '@tanstack/react-router';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { client, unwrap } from '@/lib/api';
+import { OUTCOMES, PRIORITIES } from '@/lib/domain';
 import { age } from '@/lib/utils';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 import { statsQuery } from './alerts';
 
@@ -15,9 +17,6 @@ export const dashboardRoute = createRoute({
   path: '/',
   component: Dashboard,
 });
-
-const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
-const OUTCOMES = ['confirmed_fraud', 'false_positive', 'customer_confirmed', 'inconclusive'] as const;
 
 function duration(minutes: number | null | undefined): string {
   if (minutes == null) return '—';
@@ -39,11 +38,7 @@ function Dashboard() {
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-xl font-semibold">Dashboard</h1>
-      {error && (
-        <p role="alert" className="text-sm text-red-700">
-          {error.message}
-        </p>
-      )}
+      <ErrorText error={error} />
       <div className="grid gap-4 md:grid-cols-4">
         <Card>
           <CardHeader>

@@ -3,6 +3,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import { createRoute, redirect, useNavigate } from '@tanstack/react-router';
 import { z } from 'zod';
+import { ErrorText } from '@/components/ui/error-text';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { login } from '@/lib/api';
@@ -85,11 +86,7 @@ function Login() {
             </p>
           )}
         </div>
-        {error && (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <Button type="submit" className="w-full" disabled={isSubmitting}>
           {isSubmitting ? 'Signing in…' : 'Sign in'}
         </Button>

@@ -10,6 +10,7 @@ import { can, meQuery } from '@/lib/session';
 import { dateTime, field } from '@/lib/utils';
 import { useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 
 export const notificationsRoute = createRoute({
@@ -49,12 +50,7 @@ function DeadLetters() {
     },
     onError: (err) => toast.error(err.message),
   });
-  if (failed.isError)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        {failed.error.message}
-      </p>
-    );
+  if (failed.isError) return <ErrorText error={failed.error} />;
   if (!failed.data) return <p className="text-sm text-slate-600">Loading…</p>;
   if (!failed.data.data.length)
     return <EmptyState title="No failed deliveries">Every message went out.</EmptyState>;
@@ -349,11 +345,7 @@ function TemplateEditor() {
         className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm"
       >
         <h3 className="mb-2 text-xs font-semibold uppercase text-slate-600">Preview with sample data</h3>
-        {preview.isError && (
-          <p role="alert" className="text-red-700">
-            {preview.error.message}
-          </p>
-        )}
+        <ErrorText error={preview.error} />
         {preview.data && (
           <>
             {preview.data.subject && <p className="font-semibold">{preview.data.subject}</p>}

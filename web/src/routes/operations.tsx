@@ -11,6 +11,7 @@ import { Input, Label, Select } from '@/components/ui/input';
 import { client, unwrap } from '@/lib/api';
 import { can, meQuery } from '@/lib/session';
 import { dateTime, field, text } from '@/lib/utils';
+import { ErrorText } from '@/components/ui/error-text';
 import { appRoute } from './_app';
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'] as const;
@@ -126,11 +127,7 @@ function OperationsScreen() {
           Apply
         </Button>
       </form>
-      {list.isError && (
-        <p role="alert" className="text-sm text-red-700">
-          {list.error.message}
-        </p>
-      )}
+      <ErrorText error={list.error} />
       {list.data && list.data.length === 0 && (
         <EmptyState title={stuck ? 'Nothing is stuck' : 'No executions match'} />
       )}
@@ -257,11 +254,7 @@ function Execution({ id, onClose }: { id: string; onClose: () => void }) {
         </Button>
       </CardHeader>
       <CardContent className="flex flex-col gap-3 text-sm">
-        {detail.isError && (
-          <p role="alert" className="text-red-700">
-            {detail.error.message}
-          </p>
-        )}
+        <ErrorText error={detail.error} />
         {d && (
           <>
             <p>
@@ -369,11 +362,7 @@ function SignalForm({ id }: { id: string }) {
       <Button type="submit" variant="outline" disabled={signal.isPending}>
         Send signal
       </Button>
-      {error && (
-        <p role="alert" className="w-full text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} className="w-full" />
     </form>
   );
 }
